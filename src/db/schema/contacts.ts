@@ -1,0 +1,31 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { shops } from "./shops.js";
+
+/** Per shop and normalised email: what the bridge last wrote, so a re-sync writes only changes. */
+export const contacts = pgTable(
+  "contacts",
+  {
+    shopId: uuid("shop_id")
+      .notNull()
+      .references(() => shops.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    /** Hash of the mapped contact as last written to the provider; null = never written. */
+    contentHash: text("content_hash"),
+    /** Last known status at the provider (subscribed, unsubscribed, blocklisted, ...), when known. */
+    providerStatus: text("provider_status"),
+    /** Present in OFN at the last complete sync. */
+    inOfn: boolean("in_ofn").notNull().default(true),
+    ofnCustomerIds: jsonb("ofn_customer_ids").notNull().default(sql`'[]'::jsonb`),
+    lastError: text("last_error"),
+    /** A permanent provider refusal (fake email, compliance state): not retried until the data changes. */
+    errorPermanent: boolean("error_permanent").notNull().default(false),
+    lastSeenRunId: uuid("last_seen_run_id"),
+    syncedAt: timestamp("synced_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.email] }),
+    index("contacts_shop_seen_idx").on(t.shopId, t.lastSeenRunId),
+  ],
+);

@@ -1,0 +1,11 @@
+export { auditLog } from "./audit-log.js";
+export { campaignTemplates } from "./campaign-templates.js";
+export { campaigns } from "./campaigns.js";
+export { contacts } from "./contacts.js";
+export { shopEnterprises } from "./enterprises.js";
+export { providerConnections } from "./provider-connections.js";
+export { sealingKeys } from "./sealing-keys.js";
+export { sessions } from "./sessions.js";
+export { shops } from "./shops.js";
+export { syncRuns } from "./sync-runs.js";
+export { webhookDeliveries } from "./webhook-deliveries.js";
