@@ -54,10 +54,9 @@ CREATE TABLE "contacts" (
 	"content_hash" text,
 	"provider_status" text,
 	"in_ofn" boolean DEFAULT true NOT NULL,
-	"ofn_customer_ids" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"tags" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"last_error" text,
 	"error_permanent" boolean DEFAULT false NOT NULL,
-	"last_seen_run_id" uuid,
 	"synced_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "contacts_shop_id_email_pk" PRIMARY KEY("shop_id","email")
@@ -179,7 +178,6 @@ ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_shop_id_shop
 CREATE INDEX "audit_log_shop_idx" ON "audit_log" USING btree ("shop_id","at");--> statement-breakpoint
 CREATE INDEX "campaigns_claim_idx" ON "campaigns" USING btree ("status","run_at");--> statement-breakpoint
 CREATE INDEX "campaigns_shop_idx" ON "campaigns" USING btree ("shop_id","created_at");--> statement-breakpoint
-CREATE INDEX "contacts_shop_seen_idx" ON "contacts" USING btree ("shop_id","last_seen_run_id");--> statement-breakpoint
 CREATE INDEX "sessions_expiry_idx" ON "sessions" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "shops_next_sync_idx" ON "shops" USING btree ("next_sync_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "sync_runs_one_active_per_shop" ON "sync_runs" USING btree ("shop_id") WHERE status in ('queued', 'running');--> statement-breakpoint

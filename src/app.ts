@@ -11,6 +11,7 @@ import type { Keyring } from "./crypto/keyring.js";
 import type { Database } from "./db/client.js";
 import { AppError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import type { SyncDeps } from "./sync/run-sync.js";
 import { APP_CSS } from "./web/assets.js";
 import type { AppEnv } from "./web/env.js";
 import { renderError } from "./web/errors.js";
@@ -23,6 +24,8 @@ export interface AppDeps {
   database: Database;
   logger: Logger;
   keyring: Keyring;
+  /** What running a sync needs (provider factory, OFN limiters); shared with the workers. */
+  syncDeps: SyncDeps;
   /** Token the CLI presents to forward commands to this process (embedded database only). */
   controlToken?: string;
   /** Set by main.ts during shutdown so /readyz turns 503 and load balancers drain us. */

@@ -8,7 +8,7 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { ConfigError } from "./config.js";
 import { removeControlFile, writeControlFile } from "./control.js";
-import { startBackground } from "./jobs/background.js";
+import { createSyncDeps, startBackground } from "./jobs/background.js";
 import { openRuntime } from "./runtime.js";
 
 async function main(): Promise<void> {
@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(config.DATA_DIR);
   // Only the embedded database needs the CLI to go through this process.
   const controlToken = database.kind === "pglite" ? randomBytes(32).toString("hex") : undefined;
-  const app = createApp({ ...runtime, controlToken, isShuttingDown: () => shuttingDown });
+  const syncDeps = createSyncDeps(runtime);
+  const app = createApp({ ...runtime, syncDeps, controlToken, isShuttingDown: () => shuttingDown });
   const inFlight = new Set<Promise<unknown>>();
   const server = serve({
     fetch: (request, env) => {
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     if (controlToken) writeControlFile(dataDir, `http://127.0.0.1:${port}`, controlToken);
     logger.info({ port, database: database.kind, publicUrl: config.publicUrl }, "bridge listening");
   });
-  const background = startBackground(runtime);
+  const background = startBackground(runtime, syncDeps);
 
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;

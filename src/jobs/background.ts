@@ -1,11 +1,69 @@
-/** The background side of a process: workers and cron ticks. Stopped within a deadline on shutdown. */
+/** The background side of a process: workers and the cron tick. Stopped within a deadline on shutdown. */
+import { hostname } from "node:os";
+import cron from "node-cron";
+import { LimiterPool } from "../limiter.js";
+import { createProviderFactory } from "../providers/factory.js";
 import type { Runtime } from "../runtime.js";
+import type { SyncDeps } from "../sync/run-sync.js";
+import { WorkerLoop } from "./loop.js";
+import { enqueueDueSyncs } from "./scheduler.js";
+import { runOneSync } from "./sync-worker.js";
 
 export interface Background {
+  /** Wakes idle workers now (work was just enqueued in this process). */
+  wake(): void;
   /** Stops taking new work and waits for running work until `deadline` (epoch ms). */
   stop(deadline: number): Promise<void>;
 }
 
-export function startBackground(_runtime: Runtime): Background {
-  return { stop: async () => {} };
+export function workerId(): string {
+  return `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Dependencies of the sync side, shared by the workers, the CLI and the HTTP "sync now". */
+export function createSyncDeps(runtime: Runtime): SyncDeps {
+  return {
+    db: runtime.database.db,
+    keyring: runtime.keyring,
+    logger: runtime.logger,
+    ofnLimiters: new LimiterPool(runtime.config.OFN_CONCURRENCY),
+    providers: createProviderFactory(runtime.config),
+  };
+}
+
+export function startBackground(runtime: Runtime, syncDeps: SyncDeps = createSyncDeps(runtime)): Background {
+  const { config, logger } = runtime;
+  const onError = (name: string, error: unknown) => logger.error({ err: error, worker: name }, "worker step failed");
+  const loops: WorkerLoop[] = [];
+  const syncSlots = Math.min(config.WORKERS, config.MAX_CONCURRENT_SYNCS);
+  for (let i = 0; i < syncSlots; i++) {
+    const owner = workerId();
+    loops.push(
+      new WorkerLoop(
+        `sync-${i}`,
+        () => runOneSync(syncDeps, { owner, maxRunning: config.MAX_CONCURRENT_SYNCS }),
+        1_000,
+        onError,
+      ).start(),
+    );
+  }
+  const tick = config.SCHEDULER
+    ? cron.schedule("* * * * *", async () => {
+        try {
+          const queued = await enqueueDueSyncs(runtime.database.db);
+          if (queued > 0) for (const loop of loops) loop.wake();
+        } catch (error) {
+          onError("scheduler", error);
+        }
+      })
+    : undefined;
+  return {
+    wake: () => {
+      for (const loop of loops) loop.wake();
+    },
+    async stop(deadline) {
+      await tick?.stop();
+      await Promise.all(loops.map((loop) => loop.stop(deadline)));
+    },
+  };
 }

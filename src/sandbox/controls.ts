@@ -88,7 +88,9 @@ export class SimulatorControls {
     return async (c, next) => {
       const url = new URL(c.req.url);
       if (url.pathname.startsWith("/__sandbox")) return next();
-      const path = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || "/" : url.pathname;
+      const path = url.pathname.startsWith(basePath)
+        ? url.pathname.slice(basePath.length) || "/"
+        : url.pathname;
       const entry: RequestLogEntry = {
         at: Date.now(),
         method: c.req.method,
@@ -128,7 +130,9 @@ export class SimulatorControls {
 
   /** Mounts the generic control endpoints under /__sandbox. */
   mountRoutes(app: Hono): void {
-    app.get("/__sandbox/requests", (c) => c.json({ requests: this.requests, peakInFlight: this.peakInFlight }));
+    app.get("/__sandbox/requests", (c) =>
+      c.json({ requests: this.requests, peakInFlight: this.peakInFlight }),
+    );
     app.delete("/__sandbox/requests", (c) => {
       this.requests = [];
       this.peakInFlight = 0;

@@ -8,6 +8,8 @@ import { loadConfig } from "../../src/config.js";
 import { keyIdOf } from "../../src/crypto/aead.js";
 import { Keyring } from "../../src/crypto/keyring.js";
 import { createTestDatabase, type TestDatabase } from "./db.js";
+import { LimiterPool } from "../../src/limiter.js";
+import { createProviderFactory } from "../../src/providers/factory.js";
 import { captureLogger } from "./logs.js";
 
 export interface TestApp {
@@ -31,6 +33,14 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const logs = captureLogger();
   const keyring = new Keyring(database.db, [{ id: keyIdOf(masterKey), key: masterKey }]);
-  const deps: AppDeps = { config, database, logger: logs.logger, keyring };
+  const syncDeps = {
+    db: database.db,
+    keyring,
+    logger: logs.logger,
+    ofnLimiters: new LimiterPool(config.OFN_CONCURRENCY),
+    providers: createProviderFactory(config, { retryBaseMs: 5 }),
+    ofnRetryBaseMs: 5,
+  };
+  const deps: AppDeps = { config, database, logger: logs.logger, keyring, syncDeps };
   return { app: createApp(deps), deps, database, logs, close: () => database.close() };
 }

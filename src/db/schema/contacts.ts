@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { shops } from "./shops.js";
 
 /** Per shop and normalised email: what the bridge last wrote, so a re-sync writes only changes. */
@@ -16,16 +16,13 @@ export const contacts = pgTable(
     providerStatus: text("provider_status"),
     /** Present in OFN at the last complete sync. */
     inOfn: boolean("in_ofn").notNull().default(true),
-    ofnCustomerIds: jsonb("ofn_customer_ids").notNull().default(sql`'[]'::jsonb`),
+    /** Tags the bridge set on this contact, so it can take off the ones that no longer apply. */
+    tags: jsonb("tags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     lastError: text("last_error"),
     /** A permanent provider refusal (fake email, compliance state): not retried until the data changes. */
     errorPermanent: boolean("error_permanent").notNull().default(false),
-    lastSeenRunId: uuid("last_seen_run_id"),
     syncedAt: timestamp("synced_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.shopId, t.email] }),
-    index("contacts_shop_seen_idx").on(t.shopId, t.lastSeenRunId),
-  ],
+  (t) => [primaryKey({ columns: [t.shopId, t.email] })],
 );
