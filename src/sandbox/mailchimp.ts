@@ -16,7 +16,7 @@ import { mountListRoutes } from "./mailchimp/routes-lists.js";
 import { hexId, listOrThrow, MailchimpStore, splitKey, subscriberHash } from "./mailchimp/store.js";
 import type { MailchimpAccount, MailchimpList, Member, MemberStatus, Template } from "./mailchimp/types.js";
 
-export { looksFake } from "./mailchimp/members.js";
+export { looksFake } from "./mailchimp/member-rules.js";
 export { subscriberHash } from "./mailchimp/store.js";
 export type * from "./mailchimp/types.js";
 

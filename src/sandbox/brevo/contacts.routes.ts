@@ -2,17 +2,9 @@
 import type { Hono } from "hono";
 import type { BrevoEnv } from "./http.js";
 import { notFound, page, paging, positiveIds, readObject, sendFailure } from "./http.js";
+import { contactJson, findContact } from "./lookup.js";
 import type { ContactWrite, Failure } from "./store.js";
-import {
-  applyWrite,
-  contactJson,
-  createContact,
-  deleteContact,
-  failure,
-  findContact,
-  isFailure,
-  prepareWrite,
-} from "./store.js";
+import { applyWrite, createContact, deleteContact, failure, isFailure, prepareWrite } from "./store.js";
 import { normaliseEmail, normalisePhone, parseSince } from "./values.js";
 
 /** The write fields of a create/update/batch item, type-checked as Brevo does. */

@@ -58,8 +58,10 @@ export function paging(
 }
 
 export function page<T>(items: T[], p: { limit: number; offset: number; desc: boolean }): T[] {
-  const ordered = p.desc ? [...items].reverse() : items;
-  return ordered.slice(p.offset, p.offset + p.limit);
+  if (!p.desc) return items.slice(p.offset, p.offset + p.limit);
+  // Slice from the end rather than reversing a copy: listings can hold 100,000 contacts.
+  const end = Math.max(0, items.length - p.offset);
+  return items.slice(Math.max(0, end - p.limit), end).reverse();
 }
 
 export const positiveIds = (value: unknown): number[] | undefined =>

@@ -4,7 +4,7 @@ import type { BrevoEnv } from "./http.js";
 import { notFound, page, paging, positiveIds, sendFailure } from "./http.js";
 import type { ImportOptions, ImportQueue, ImportRow } from "./import.js";
 import { applyImport, csvRows, jsonRows, MAX_IMPORT_BYTES, processJson } from "./import.js";
-import { createList, failure } from "./store.js";
+import { createList, failure, isFailure } from "./store.js";
 import type { BrevoProcess } from "./types.js";
 
 const NO_IDENTIFIER =
@@ -101,7 +101,7 @@ export function mountImportRoutes(api: Hono<BrevoEnv>, queue: ImportQueue): void
   api.get("/processes", (c) => {
     const account = c.get("account");
     const p = paging(c, 10, 50);
-    if ("code" in p) return sendFailure(c, p);
+    if (isFailure(p)) return sendFailure(c, p);
     const processes = [...account.processes.values()];
     return c.json({
       processes: page(processes, p).map((x) => processJson(account, x)),

@@ -2,7 +2,7 @@
 import type { Hono } from "hono";
 import type { RateLimits } from "./http.js";
 import { reportRows } from "./import.js";
-import { contactJson } from "./store.js";
+import { contactJson } from "./lookup.js";
 import type { BrevoAccount, BrevoCampaign } from "./types.js";
 import { iso } from "./values.js";
 

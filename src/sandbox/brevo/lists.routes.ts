@@ -2,7 +2,8 @@
 import type { Hono } from "hono";
 import type { BrevoContext, BrevoEnv } from "./http.js";
 import { notFound, page, paging, readObject, sendFailure } from "./http.js";
-import { addToList, contactJson, createList, failure, isFailure, removeFromList } from "./store.js";
+import { contactJson } from "./lookup.js";
+import { addToList, createList, failure, isFailure, removeFromList } from "./store.js";
 import type { BrevoAccount, BrevoAttribute, BrevoContact, BrevoList } from "./types.js";
 import { iso, parseSince } from "./values.js";
 

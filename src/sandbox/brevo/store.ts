@@ -1,6 +1,6 @@
 /** Contact writes shared by create, update, batch, import and the seeding helpers. */
 import type { BrevoAccount, BrevoContact, BrevoList } from "./types.js";
-import { CLEAR, coerceAttribute, DROP, iso, normaliseEmail, normalisePhone } from "./values.js";
+import { CLEAR, coerceAttribute, DROP, normaliseEmail, normalisePhone } from "./values.js";
 
 export interface Failure {
   status: 400 | 402 | 404 | 405 | 413 | 429;
@@ -207,47 +207,6 @@ export function deleteContact(account: BrevoAccount, contact: BrevoContact, now 
   if (typeof contact.attributes.EXT_ID === "string")
     account.contactsByExtId.delete(contact.attributes.EXT_ID);
   account.deletedContacts.push({ email: contact.email, wasBlacklisted: contact.emailBlacklisted, at: now });
-}
-
-/**
- * Resolves `/contacts/{identifier}`: Brevo guesses the kind (email, numeric id, SMS, ext_id)
- * unless `identifierType` names it.
- */
-export function findContact(
-  account: BrevoAccount,
-  identifier: string,
-  identifierType?: string,
-): BrevoContact | undefined {
-  switch (identifierType) {
-    case "email_id":
-      return account.contacts.get(identifier.trim().toLowerCase());
-    case "contact_id":
-      return account.contactsById.get(Number(identifier));
-    case "ext_id":
-      return account.contactsByExtId.get(identifier);
-    case "phone_id": {
-      const sms = normalisePhone(identifier);
-      return sms ? account.contactsBySms.get(sms) : undefined;
-    }
-  }
-  if (identifier.includes("@")) return account.contacts.get(identifier.trim().toLowerCase());
-  if (/^\d+$/.test(identifier)) return account.contactsById.get(Number(identifier));
-  const sms = normalisePhone(identifier);
-  return (sms ? account.contactsBySms.get(sms) : undefined) ?? account.contactsByExtId.get(identifier);
-}
-
-export function contactJson(contact: BrevoContact): Record<string, unknown> {
-  return {
-    email: contact.email,
-    id: contact.id,
-    emailBlacklisted: contact.emailBlacklisted,
-    smsBlacklisted: contact.smsBlacklisted,
-    createdAt: iso(contact.createdAt),
-    modifiedAt: iso(contact.modifiedAt),
-    attributes: { ...contact.attributes },
-    listIds: [...contact.listIds],
-    listUnsubscribed: [...contact.listUnsubscribed],
-  };
 }
 
 export function createList(

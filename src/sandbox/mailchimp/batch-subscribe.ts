@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import { memberJson } from "./member-json.js";
-import { addMember, batchItemSchema, changeMember, type MemberWrite } from "./members.js";
+import { batchItemSchema, type MemberWrite } from "./member-rules.js";
+import { addMember, changeMember } from "./members.js";
 import { invalidResource, McProblem, parseWith, SCHEMA_DETAIL } from "./problems.js";
 import { type MailchimpStore, subscriberHash } from "./store.js";
 import type { MailchimpList, Member } from "./types.js";

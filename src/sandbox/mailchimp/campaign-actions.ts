@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { badRequest, invalidResource, McProblem, parseWith } from "./problems.js";
-import { segmentFilter } from "./tags.js";
+import { segmentFilter } from "./segments.js";
 import type { Campaign, MailchimpAccount } from "./types.js";
 
 /** Subscribed members of the campaign's audience that match its segment options. */

@@ -2,89 +2,22 @@
  * Member writes with Mailchimp's consent rules: unsubscribed and cleaned contacts cannot be
  * subscribed again, erased contacts never come back, and POST never overwrites an existing member.
  */
-import { z } from "zod";
-import { validateMergeFields } from "./merge-fields.js";
-import { invalidResource, McProblem, notFound, parseWith, SCHEMA_DETAIL } from "./problems.js";
-import { activeMember, hexId, type MailchimpStore, memberKey, subscriberHash } from "./store.js";
-import { applyTags, moveTagMemberships } from "./tags.js";
 import {
-  type MailchimpList,
-  type Member,
-  type MemberStatus,
-  WRITABLE_STATUSES,
-  type WritableStatus,
-} from "./types.js";
-
-/** Top-level domains reserved by RFC 2606 / RFC 6761 plus "local": never deliverable. */
-const FAKE_TLDS = new Set(["invalid", "test", "example", "localhost", "local"]);
-
-/**
- * The simulator's deterministic stand-in for Mailchimp's "looks fake" heuristics: malformed
- * addresses, domains without a dot, and reserved top-level domains (.invalid, .test, ...).
- */
-export function looksFake(email: string): boolean {
-  const match = /^([^\s@]+)@([^\s@]+)$/.exec(email.trim());
-  if (!match) return true;
-  const labels = match[2]!.toLowerCase().split(".");
-  if (labels.length < 2 || labels.some((l) => l === "")) return true;
-  return FAKE_TLDS.has(labels[labels.length - 1]!);
-}
-
-export const memberExists = (email: string): McProblem =>
-  new McProblem(
-    400,
-    "Member Exists",
-    `${email} is already a list member. Use PUT to insert or update list members.`,
-  );
-
-const forgottenEmail = (email: string): McProblem =>
-  new McProblem(
-    400,
-    "Forgotten Email Not Subscribed",
-    `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`,
-  );
-
-const complianceState = (email: string): McProblem =>
-  new McProblem(
-    400,
-    "Member In Compliance State",
-    `${email} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`,
-  );
-
-const statusEnum = z.enum(WRITABLE_STATUSES);
-const optionalFields = {
-  email_type: z.string().optional(),
-  merge_fields: z.unknown().optional(),
-  interests: z.record(z.string(), z.boolean()).optional(),
-  language: z.string().optional(),
-  vip: z.boolean().optional(),
-  ip_signup: z.string().optional(),
-  timestamp_signup: z.string().optional(),
-  ip_opt: z.string().optional(),
-  timestamp_opt: z.string().optional(),
-};
-export const batchItemSchema = z.looseObject({
-  email_address: z.string(),
-  status: statusEnum.optional(),
-  ...optionalFields,
-});
-const putSchema = batchItemSchema.extend({ status_if_new: statusEnum.optional() });
-const postSchema = batchItemSchema.extend({ status: statusEnum, tags: z.array(z.string()).optional() });
-const patchSchema = batchItemSchema.extend({
-  email_address: z.string().optional(),
-  status: z.enum(["subscribed", "unsubscribed", "cleaned", "pending"]).optional(),
-});
-
-export type MemberWrite = z.infer<typeof batchItemSchema>;
-
-/** Refuses status changes Mailchimp treats as re-subscribing without consent. */
-function assertStatusChange(member: Member, next: WritableStatus): void {
-  // `pending` sends a double opt-in mail, the one compliant way back for unsubscribed contacts.
-  const blocked =
-    (member.status === "unsubscribed" && next === "subscribed") ||
-    (member.status === "cleaned" && (next === "subscribed" || next === "pending"));
-  if (blocked) throw complianceState(member.email);
-}
+  assertStatusChange,
+  fakeEmail,
+  forgottenEmail,
+  looksFake,
+  type MemberWrite,
+  memberExists,
+  patchSchema,
+  postSchema,
+  putSchema,
+} from "./member-rules.js";
+import { validateMergeFields } from "./merge-fields.js";
+import { invalidResource, notFound, parseWith, SCHEMA_DETAIL } from "./problems.js";
+import { activeMember, type MailchimpStore, memberKey, subscriberHash } from "./store.js";
+import { applyTags, moveTagMemberships } from "./tags.js";
+import type { MailchimpList, Member, MemberStatus, WritableStatus } from "./types.js";
 
 function parseTimestamp(value: string | undefined): number | undefined {
   if (!value) return undefined;
@@ -103,16 +36,17 @@ function applyOptional(member: Member, write: MemberWrite): void {
   member.timestampOpt = parseTimestamp(write.timestamp_opt) ?? member.timestampOpt;
 }
 
-function newMemberRecord(store: MailchimpStore, email: string, status: MemberStatus): Member {
+function newMemberRecord(store: MailchimpStore, email: string, status: MemberStatus, hash: string): Member {
   const now = Date.now();
   return {
-    id: subscriberHash(email),
+    id: hash,
     email,
     status,
     mergeFields: {},
     tags: new Map(),
-    uniqueEmailId: hexId(5),
-    contactId: hexId(16),
+    // Derived from the hash rather than random: seeding 100,000 members must stay cheap.
+    uniqueEmailId: hash.slice(0, 10),
+    contactId: `${hash.slice(16)}${hash.slice(0, 16)}`,
     webId: store.nextId(),
     emailType: "html",
     language: "",
@@ -135,9 +69,10 @@ export function addMember(
   previous?: Member,
 ): Member {
   const email = write.email_address.trim();
-  if (list.forgotten.has(subscriberHash(email))) throw forgottenEmail(email);
+  const hash = subscriberHash(email);
+  if (list.forgotten.has(hash)) throw forgottenEmail(email);
   if (!previous && looksFake(email)) {
-    throw invalidResource(`${email} looks fake or invalid, please enter a real email address.`);
+    throw fakeEmail(email);
   }
   const values = validateMergeFields(
     list,
@@ -145,7 +80,7 @@ export function addMember(
     previous ? "update" : "create",
     skipMergeValidation,
   );
-  const member = previous ?? newMemberRecord(store, email, write.status);
+  const member = previous ?? newMemberRecord(store, email, write.status, hash);
   member.status = write.status;
   Object.assign(member.mergeFields, values);
   if (write.status === "subscribed") member.timestampOpt = Date.now();
@@ -179,8 +114,7 @@ function changeEmail(list: MailchimpList, member: Member, email: string): void {
   const hash = subscriberHash(email);
   if (activeMember(list, hash)) throw memberExists(email);
   if (list.forgotten.has(hash)) throw forgottenEmail(email);
-  if (looksFake(email))
-    throw invalidResource(`${email} looks fake or invalid, please enter a real email address.`);
+  if (looksFake(email)) throw fakeEmail(email);
   list.members.delete(member.id);
   list.members.delete(hash);
   moveTagMemberships(list, member.id, hash);
@@ -272,7 +206,8 @@ export function seedMember(
   seed: { email: string; status: MemberStatus; mergeFields?: Record<string, unknown>; tags?: string[] },
 ): Member {
   const email = seed.email.trim();
-  const member = list.members.get(subscriberHash(email)) ?? newMemberRecord(store, email, seed.status);
+  const hash = subscriberHash(email);
+  const member = list.members.get(hash) ?? newMemberRecord(store, email, seed.status, hash);
   list.forgotten.delete(member.id);
   member.status = seed.status;
   Object.assign(member.mergeFields, seed.mergeFields ?? {});

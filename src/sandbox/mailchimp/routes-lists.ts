@@ -7,18 +7,17 @@ import { memberJson, queryMembers } from "./member-json.js";
 import { archiveMember, forgetMember, patchMember, postMember, putMember } from "./members.js";
 import { createMergeField, mergeFieldJson } from "./merge-fields.js";
 import { McProblem, notFound, readJson, respond } from "./problems.js";
-import { listOrThrow, type MailchimpStore, memberKey, parseCountOffset } from "./store.js";
 import {
   batchSegmentMembers,
   createSegment,
   deleteSegment,
-  memberTagsJson,
   segmentFilter,
   segmentJson,
   segmentOrThrow,
-  updateMemberTags,
   updateSegment,
-} from "./tags.js";
+} from "./segments.js";
+import { listOrThrow, type MailchimpStore, memberKey, parseCountOffset } from "./store.js";
+import { memberTagsJson, updateMemberTags } from "./tags.js";
 
 type C = Context<McEnv>;
 

@@ -43,10 +43,9 @@ export function subscriberHash(email: string): string {
   return createHash("md5").update(email.trim().toLowerCase()).digest("hex");
 }
 
-/** Path segments may carry the hash or the address itself (the spec allows both). */
+/** Path segments (already decoded by Hono) may carry the hash or the address itself. */
 export function memberKey(hashOrEmail: string): string {
-  const decoded = decodeURIComponent(hashOrEmail);
-  return decoded.includes("@") ? subscriberHash(decoded) : decoded.toLowerCase();
+  return hashOrEmail.includes("@") ? subscriberHash(hashOrEmail) : hashOrEmail.toLowerCase();
 }
 
 export function hexId(bytes = 5): string {
