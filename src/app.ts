@@ -26,6 +26,8 @@ export interface AppDeps {
   keyring: Keyring;
   /** What running a sync needs (provider factory, OFN limiters); shared with the workers. */
   syncDeps: SyncDeps;
+  /** Wakes this process's idle workers (work was just enqueued here). */
+  wake?: () => void;
   /** Token the CLI presents to forward commands to this process (embedded database only). */
   controlToken?: string;
   /** Set by main.ts during shutdown so /readyz turns 503 and load balancers drain us. */

@@ -1,10 +1,13 @@
 /**
  * Operator commands: `npm run cli -- <command>`.
  *   migrate            apply the committed migrations
+ *   sync <shop>        run a customer sync now (progress bar, summary table)
  *   rotate-key         re-seal every stored API key under a new data key (safe while the bridge runs)
  */
 import { resolve } from "node:path";
 import { progressBar } from "./cli/progress.js";
+import { followRun, summarise, syncCommand } from "./cli/sync-command.js";
+import type { SyncRunRow } from "./jobs/sync-queue.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { type ControlFile, readControlFile } from "./control.js";
 import { type RotationResult, rotateSealingKey } from "./crypto/rotate.js";
@@ -25,6 +28,19 @@ async function postControl<T>(control: ControlFile, path: string, body: unknown 
 }
 
 const commands: Record<string, { help: string; run: Command; remote?: RemoteCommand }> = {
+  sync: {
+    help: "sync <shop id or name>: run a customer sync now, with a progress bar and a summary",
+    run: syncCommand,
+    remote: async (control, args) => {
+      const { runId } = await postControl<{ runId: string }>(control, "/sync", { shop: args[0] });
+      const final = await followRun(
+        () => postControl<SyncRunRow>(control, "/sync-run", { runId }),
+        () => false,
+      );
+      process.stdout.write(`${summarise(final)}\n`);
+      return final.status === "succeeded" ? 0 : 1;
+    },
+  },
   migrate: {
     help: "apply the committed database migrations",
     // openRuntime has already migrated under the advisory lock.

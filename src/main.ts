@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   // Only the embedded database needs the CLI to go through this process.
   const controlToken = database.kind === "pglite" ? randomBytes(32).toString("hex") : undefined;
   const syncDeps = createSyncDeps(runtime);
-  const app = createApp({ ...runtime, syncDeps, controlToken, isShuttingDown: () => shuttingDown });
+  let wake = () => {};
+  const app = createApp({ ...runtime, syncDeps, controlToken, wake: () => wake(), isShuttingDown: () => shuttingDown });
   const inFlight = new Set<Promise<unknown>>();
   const server = serve({
     fetch: (request, env) => {
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     logger.info({ port, database: database.kind, publicUrl: config.publicUrl }, "bridge listening");
   });
   const background = startBackground(runtime, syncDeps);
+  wake = () => background.wake();
 
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;

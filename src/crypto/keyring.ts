@@ -4,7 +4,7 @@
  * Rotation adds a data key and re-seals every secret under it while the service runs: other
  * processes load a data key they do not know yet on first sight of its id.
  */
-import { randomBytes } from "node:crypto";
+import { createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { sealingKeys } from "../db/schema/index.js";
@@ -36,6 +36,17 @@ export class Keyring {
     const { keyId } = parseEnvelope(envelope);
     const key = this.dataKeys.get(keyId) ?? (await this.loadDataKey(keyId));
     return openWith(key, envelope, context);
+  }
+
+  /**
+   * Keyed hashes (HMAC-SHA256, key derived from each master key) for finding a row by a secret
+   * without storing it: the first is the one to store; the others still match during a rotation.
+   */
+  lookupHashes(value: string): string[] {
+    return this.masterKeys.map((master) => {
+      const key = Buffer.from(hkdfSync("sha256", master.key, Buffer.alloc(0), "secret-lookup", 32));
+      return createHmac("sha256", key).update(value).digest("base64url");
+    });
   }
 
   keyIdOf(envelope: string): string {

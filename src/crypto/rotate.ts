@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { providerConnections, shops } from "../db/schema/index.js";
-import { ofnKeyContext, providerKeyContext } from "./contexts.js";
+import { ofnKeyContext, ofnKeyLookupInput, providerKeyContext } from "./contexts.js";
 import type { Keyring } from "./keyring.js";
 
 export interface RotationResult {
@@ -19,7 +19,9 @@ export async function rotateSealingKey(
   onProgress?: (done: number, total: number) => void,
 ): Promise<RotationResult> {
   const newKeyId = await keyring.createDataKey();
-  const shopRows = await db.select({ id: shops.id, sealed: shops.ofnApiKeySealed }).from(shops);
+  const shopRows = await db
+    .select({ id: shops.id, sealed: shops.ofnApiKeySealed, instance: shops.ofnInstance })
+    .from(shops);
   const providerRows = await db
     .select({
       id: providerConnections.id,
@@ -33,8 +35,11 @@ export async function rotateSealingKey(
   for (const row of shopRows) {
     if (keyring.keyIdOf(row.sealed) !== newKeyId) {
       const context = ofnKeyContext(row.id);
-      const sealed = await keyring.seal(await keyring.unseal(row.sealed, context), context);
-      await db.update(shops).set({ ofnApiKeySealed: sealed }).where(eq(shops.id, row.id));
+      const apiKey = await keyring.unseal(row.sealed, context);
+      const sealed = await keyring.seal(apiKey, context);
+      // The sign-in lookup follows the first master key too (it changes when the master key does).
+      const [lookup] = keyring.lookupHashes(ofnKeyLookupInput(row.instance, apiKey));
+      await db.update(shops).set({ ofnApiKeySealed: sealed, ofnKeyLookup: lookup }).where(eq(shops.id, row.id));
       resealed += 1;
     }
     onProgress?.(++done, total);

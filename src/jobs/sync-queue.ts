@@ -46,7 +46,9 @@ export async function claimSyncRun(
   owner: string,
   leaseMs: number,
   maxRunning: number,
+  onlyRunId?: string,
 ): Promise<SyncRunRow | undefined> {
+  const only = onlyRunId ? sql`and r.id = ${onlyRunId}` : sql``;
   const rows = await queryRows<{ id: string }>(
     db,
     sql`update sync_runs set
@@ -60,6 +62,7 @@ export async function claimSyncRun(
           join shops s on s.id = r.shop_id and s.status = 'active'
           where (r.status = 'queued' or (r.status = 'running' and r.lease_expires_at < now()))
             and (select count(*) from sync_runs x where x.status = 'running' and x.lease_expires_at >= now()) < ${maxRunning}
+            ${only}
           order by r.queued_at
           for update of r skip locked
           limit 1
@@ -73,6 +76,11 @@ export async function claimSyncRun(
 }
 
 /** Extends the lease; false when another worker took the run over (this one must stop). */
+export async function getSyncRun(db: Db, runId: string): Promise<SyncRunRow | undefined> {
+  const [run] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId));
+  return run;
+}
+
 export async function renewSyncLease(db: Db, runId: string, owner: string, leaseMs: number): Promise<boolean> {
   const rows = await db
     .update(syncRuns)

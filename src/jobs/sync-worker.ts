@@ -29,6 +29,15 @@ export async function runOneSync(deps: SyncDeps, options: SyncWorkerOptions): Pr
   return true;
 }
 
+/** Runs one given queued run now (the CLI's "sync <shop>"); false if a worker already holds it. */
+export async function runSyncRunNow(deps: SyncDeps, runId: string, options: SyncWorkerOptions): Promise<boolean> {
+  const leaseMs = options.leaseMs ?? 60_000;
+  const run = await claimSyncRun(deps.db, options.owner, leaseMs, Number.MAX_SAFE_INTEGER, runId);
+  if (!run) return false;
+  await processClaimedRun(deps, run, { ...options, leaseMs });
+  return true;
+}
+
 async function processClaimedRun(
   deps: SyncDeps,
   run: SyncRunRow,

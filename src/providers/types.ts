@@ -140,5 +140,7 @@ export interface NewsletterProvider {
   scheduleCampaign(campaignId: string, at: Date): Promise<Date>;
   cancelCampaign(campaignId: string): Promise<void>;
   getCampaign(campaignId: string): Promise<ProviderCampaign | undefined>;
+  /** Finds a campaign by its exact title/name: how a crash after "create" is recovered without a duplicate. */
+  findCampaignByTitle(title: string): Promise<ProviderCampaign | undefined>;
   sendTest(campaignId: string, emails: string[]): Promise<void>;
 }

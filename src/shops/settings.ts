@@ -43,6 +43,8 @@ export const campaignSettingsSchema = z.object({
   replyTo: z.string().trim().max(254).default(""),
   /** Addresses for "send me a test". */
   testEmails: z.array(z.string().email()).max(5).default([]),
+  /** Coordinators whose cycles this shop distributes but does not announce (docs/campaigns.md). */
+  excludedCoordinatorIds: z.array(z.number().int().positive()).max(500).default([]),
 });
 
 export const shopSettingsSchema = z.object({

@@ -7,9 +7,9 @@ import { type AppDeps, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { keyIdOf } from "../../src/crypto/aead.js";
 import { Keyring } from "../../src/crypto/keyring.js";
-import { createTestDatabase, type TestDatabase } from "./db.js";
 import { LimiterPool } from "../../src/limiter.js";
 import { createProviderFactory } from "../../src/providers/factory.js";
+import { createTestDatabase, type TestDatabase } from "./db.js";
 import { captureLogger } from "./logs.js";
 
 export interface TestApp {

@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import type { AppDeps } from "../../app.js";
 import { tokensEqual } from "../../control.js";
+import { findShopId } from "../../cli/sync-command.js";
 import { rotateSealingKey } from "../../crypto/rotate.js";
+import { enqueueSync, getSyncRun } from "../../jobs/sync-queue.js";
 import { AppError } from "../../errors.js";
 import type { AppEnv } from "../env.js";
 
@@ -15,5 +17,19 @@ export function controlRoutes(deps: AppDeps) {
     await next();
   });
   app.post("/rotate-key", async (c) => c.json(await rotateSealingKey(deps.database.db, deps.keyring)));
+  app.post("/sync", async (c) => {
+    const { shop } = (await c.req.json()) as { shop?: string };
+    const shopId = shop ? await findShopId(deps.database.db, shop) : undefined;
+    if (!shopId) throw new AppError("NOT_FOUND", "no such shop");
+    const { run } = await enqueueSync(deps.database.db, shopId, "cli");
+    deps.wake?.();
+    return c.json({ runId: run.id });
+  });
+  app.post("/sync-run", async (c) => {
+    const { runId } = (await c.req.json()) as { runId?: string };
+    const run = runId ? await getSyncRun(deps.database.db, runId) : undefined;
+    if (!run) throw new AppError("NOT_FOUND", "no such run");
+    return c.json(run);
+  });
   return app;
 }
