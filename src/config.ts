@@ -108,9 +108,15 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses an environment (process.env by default). Throws ConfigError naming each bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = envSchema.safeParse(env);
+/**
+ * Parses an environment (process.env by default), with `overrides` on top (the demo and
+ * benchmarks point the bridge at simulators). Throws ConfigError naming each bad variable.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Record<string, string | undefined> = {},
+): Config {
+  const result = envSchema.safeParse({ ...env, ...overrides });
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => `${issue.path.join(".") || "(environment)"}: ${issue.message}`),

@@ -11,6 +11,8 @@ import type { SeedContact } from "./brevo/accounts.js";
 import { brevoTestKey, newAccount, seedContact, seedTemplate } from "./brevo/accounts.js";
 import { mountCampaignRoutes } from "./brevo/campaigns.routes.js";
 import { mountContactRoutes } from "./brevo/contacts.routes.js";
+import type { DoiRequest } from "./brevo/doi.routes.js";
+import { confirmDoubleOptIn, doiRequests, mountDoiRoutes } from "./brevo/doi.routes.js";
 import type { BrevoEnv, RateLimits } from "./brevo/http.js";
 import { authenticate, RateLimiter } from "./brevo/http.js";
 import { ImportQueue } from "./brevo/import.js";
@@ -29,7 +31,7 @@ import type {
 import { listen, SimulatorControls } from "./controls.js";
 
 export type * from "./brevo/types.js";
-export type { CommitFault, RateLimits, SeedContact };
+export type { CommitFault, DoiRequest, RateLimits, SeedContact };
 export { brevoTestKey };
 
 export interface BrevoSimulatorOptions {
@@ -59,6 +61,10 @@ export interface BrevoSimulator {
     apiKey: string,
     template: Partial<Omit<BrevoTemplate, "createdAt">> & { name: string; htmlContent: string },
   ): BrevoTemplate;
+  /** The contact clicks its double opt-in link: created (or updated) and added to the lists then. */
+  confirmDoubleOptIn(apiKey: string, email: string): BrevoContact;
+  /** Double opt-in confirmation mails sent, oldest first. */
+  doubleOptIns(apiKey: string): DoiRequest[];
   /** The contact unsubscribes (created blocklisted if unknown). */
   blocklist(apiKey: string, email: string): void;
   account(apiKey: string): BrevoAccount;
@@ -123,6 +129,7 @@ export function createBrevoSimulator(opts: BrevoSimulatorOptions = {}): BrevoSim
   mountImportRoutes(api, queue);
   // Literal /contacts/... routes before /contacts/:identifier, which would swallow them.
   mountListRoutes(api);
+  mountDoiRoutes(api);
   mountContactRoutes(api);
   app.route("/v3", api);
 
@@ -143,6 +150,8 @@ export function createBrevoSimulator(opts: BrevoSimulatorOptions = {}): BrevoSim
     addList: (apiKey, list) => createList(account(apiKey), list),
     addContact: (apiKey, contact) => seedContact(account(apiKey), contact),
     addTemplate: (apiKey, template) => seedTemplate(account(apiKey), template),
+    confirmDoubleOptIn: (apiKey, email) => confirmDoubleOptIn(account(apiKey), email),
+    doubleOptIns: (apiKey) => doiRequests(account(apiKey)),
     blocklist: (apiKey, email) => blocklist(account(apiKey), email),
     account,
     accountByLabel: (label) => byLabel.get(label),

@@ -171,7 +171,7 @@ export interface RunningServer {
 
 /** Starts a Hono app on 127.0.0.1 (port 0 = any free port). */
 export function listen(app: Hono, port = 0, onClose?: () => void): Promise<RunningServer> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" }, (info) => {
       resolve({
         url: `http://127.0.0.1:${info.port}`,
@@ -184,5 +184,6 @@ export function listen(app: Hono, port = 0, onClose?: () => void): Promise<Runni
           }),
       });
     });
+    server.once("error", reject);
   });
 }

@@ -36,7 +36,8 @@ export interface SyncCounts {
   invalid: number;
   skippedConsent: number;
   failed: number;
-  removed: number;
+  /** Contacts the bridge wrote before whose customers are no longer in OFN. */
+  gone: number;
 }
 
 export interface SyncResult {
@@ -82,7 +83,7 @@ export async function executeSync(
     invalid: 0,
     skippedConsent: 0,
     failed: 0,
-    removed: 0,
+    gone: 0,
   };
   let total = 0;
   let written = 0;
@@ -184,9 +185,8 @@ export async function executeSync(
           const outcome = byEmail.get(contact.email);
           const leaving = goneEmails.has(contact.email);
           if (outcome?.ok) {
-            if (leaving) counts.removed += 1;
-            else if (isNew) counts.new += 1;
-            else counts.updated += 1;
+            if (!leaving && isNew) counts.new += 1;
+            else if (!leaving) counts.updated += 1;
             return {
               email: contact.email,
               contentHash: leaving ? stored.get(contact.email)?.contentHash ?? null : hash,
@@ -215,10 +215,9 @@ export async function executeSync(
     ),
   );
 
-  if (settings.sync.goneCustomers === "keep") {
-    await markGone(deps.db, shopId, [...goneEmails]);
-    counts.removed = goneEmails.size;
-  }
+  // Gone contacts are never deleted: with "keep" they are only marked, with "remove_tag" untagged above.
+  await markGone(deps.db, shopId, [...goneEmails]);
+  counts.gone = goneEmails.size;
   report();
   return {
     counts,
