@@ -11,6 +11,7 @@ import type { Keyring } from "./crypto/keyring.js";
 import type { Database } from "./db/client.js";
 import { AppError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { metrics } from "./metrics.js";
 import type { SyncDeps } from "./sync/run-sync.js";
 import { APP_CSS } from "./web/assets.js";
 import type { AppEnv } from "./web/env.js";
@@ -18,6 +19,7 @@ import { renderError } from "./web/errors.js";
 import { isLocale, LANG_COOKIE, negotiateLocale, translator } from "./web/i18n/index.js";
 import { controlRoutes } from "./web/routes/control.js";
 import { healthRoutes } from "./web/routes/health.js";
+import { metricsRoutes } from "./web/routes/metrics.js";
 
 export interface AppDeps {
   config: Config;
@@ -57,6 +59,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("logger", logger);
     const started = performance.now();
     await next();
+    metrics.httpDuration.observe(
+      { method: c.req.method, route: c.req.routePath, status: String(c.res.status) },
+      (performance.now() - started) / 1000,
+    );
     // The route pattern, never the raw path: webhook URLs carry a secret token.
     logger.info(
       {
@@ -88,6 +94,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route("/", healthRoutes(deps));
   app.route("/internal/control", controlRoutes(deps));
+  app.route("/", metricsRoutes(deps));
   app.get("/assets/app.css", (c) => {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(APP_CSS, 200, { "Content-Type": "text/css; charset=utf-8" });

@@ -87,7 +87,12 @@ const envSchema = z.object({
   MAX_CONCURRENT_SYNCS: positiveInt(4),
   OFN_CONCURRENCY: positiveInt(2),
   SCHEDULER: bool.default(true),
-  RETENTION_DAYS: positiveInt(90),
+  // At least 30: OFN retries a webhook for about 20 days and delivery rows are the dedup guard.
+  RETENTION_DAYS: z.coerce
+    .number({ message: "expected a whole number of days" })
+    .int()
+    .min(30, "expected at least 30 days (OFN retries deliveries for about 20 days)")
+    .default(90),
 });
 
 function decodesTo32Bytes(value: string): boolean {

@@ -6,6 +6,7 @@ import { createProviderFactory } from "../providers/factory.js";
 import type { Runtime } from "../runtime.js";
 import type { SyncDeps } from "../sync/run-sync.js";
 import { WorkerLoop } from "./loop.js";
+import { pruneHistory } from "./retention.js";
 import { enqueueDueSyncs } from "./scheduler.js";
 import { runOneSync } from "./sync-worker.js";
 
@@ -57,12 +58,22 @@ export function startBackground(runtime: Runtime, syncDeps: SyncDeps = createSyn
         }
       })
     : undefined;
+  // Hourly, at a random minute per process so replicas do not prune at the same moment.
+  const prune = cron.schedule(`${Math.floor(Math.random() * 60)} * * * *`, async () => {
+    try {
+      const pruned = await pruneHistory(runtime.database.db, config.RETENTION_DAYS);
+      logger.info({ pruned }, "history pruned");
+    } catch (error) {
+      onError("retention", error);
+    }
+  });
   return {
     wake: () => {
       for (const loop of loops) loop.wake();
     },
     async stop(deadline) {
       await tick?.stop();
+      await prune.stop();
       await Promise.all(loops.map((loop) => loop.stop(deadline)));
     },
   };

@@ -2,6 +2,7 @@
 import { eq } from "drizzle-orm";
 import { providerConnections, shops } from "../db/schema/index.js";
 import { AppError, UpstreamError } from "../errors.js";
+import { metrics } from "../metrics.js";
 import { executeSync, LeaseLostError, type SyncDeps, type SyncProgress } from "../sync/run-sync.js";
 import {
   claimSyncRun,
@@ -89,6 +90,7 @@ async function processClaimedRun(
       invalidEmails: result.invalidEmails,
       warnings: result.warnings,
     });
+    metrics.syncs.inc({ outcome: "succeeded" });
     log.info({ counts: result.counts }, "sync succeeded");
   } catch (error) {
     if (error instanceof LeaseLostError) {
@@ -103,6 +105,8 @@ async function processClaimedRun(
       errorCode: code,
       errorMessage: message,
     });
+    metrics.syncs.inc({ outcome: "failed" });
+    if (error instanceof UpstreamError) metrics.providerErrors.inc({ service: error.service, code });
     log.warn({ code, err: error }, "sync failed");
   } finally {
     clearInterval(heartbeat);

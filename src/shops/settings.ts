@@ -1,4 +1,5 @@
 /** Everything a shop configures, stored as JSON on the shop row and validated here. */
+import { validate } from "node-cron";
 import { z } from "zod";
 
 export const mappingSchema = z.object({
@@ -27,7 +28,13 @@ export const syncSettingsSchema = z.object({
   /** Hours between scheduled syncs (the start minute is spread per shop). */
   intervalHours: z.number().int().min(1).max(24 * 7).default(24),
   /** Or a cron expression (5 fields), which wins over intervalHours when set. */
-  cron: z.string().trim().max(100).nullable().default(null),
+  cron: z
+    .string()
+    .trim()
+    .max(100)
+    .refine((value) => validate(value) && value.split(/\s+/).length === 5, "expected a 5-field cron expression")
+    .nullable()
+    .default(null),
 });
 
 export const campaignSettingsSchema = z.object({

@@ -9,6 +9,7 @@ import type { Keyring } from "../crypto/keyring.js";
 import type { Db } from "../db/client.js";
 import { AppError, UpstreamError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { metrics } from "../metrics.js";
 import { createOfnClient } from "../ofn/client.js";
 import type { MappedContact, NewsletterProvider, ProviderKind } from "../providers/types.js";
 import { loadShopContext } from "../shops/context.js";
@@ -209,6 +210,10 @@ export async function executeSync(
           };
         });
         await saveContactState(deps.db, shopId, writes);
+        metrics.contactsWritten.inc(
+          { provider: provider.kind },
+          outcomes.filter((outcome) => outcome.ok).length,
+        );
         written += chunk.length;
         report();
       }),

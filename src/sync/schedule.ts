@@ -16,8 +16,9 @@ export function nextSyncAt(shopId: string, sync: SyncSettings, timeZone: string,
   if (sync.cron) {
     const task = createTask(sync.cron, () => {}, { timezone: timeZone });
     try {
-      const next = task.getNextRun();
-      if (next && next > after) return next;
+      // getNextRun() is null on a task that is not started; getNextRuns() is not, and counts from now.
+      const next = task.getNextRuns(50).find((date) => date > after);
+      if (next) return next;
     } finally {
       void task.destroy();
     }

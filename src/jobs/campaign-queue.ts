@@ -1,0 +1,100 @@
+/**
+ * campaigns as a queue. A row is runnable while its status is not final, its run_at has come and
+ * no live lease holds it. Workers claim with FOR UPDATE SKIP LOCKED; every step write is guarded
+ * by the lease owner, so a worker that lost its lease (paused, then taken over) writes nothing.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { type Db, queryRows } from "../db/client.js";
+import { campaigns } from "../db/schema/index.js";
+
+export type CampaignRow = typeof campaigns.$inferSelect;
+
+/** States the executor still has work in; everything else is final. */
+export const ACTIVE_STATUSES = ["pending", "created", "content_set", "cancelling"] as const;
+export type ActiveStatus = (typeof ACTIVE_STATUSES)[number];
+export type FinalStatus = "sent" | "scheduled" | "draft" | "failed" | "cancelled";
+
+const activeList = sql.raw(ACTIVE_STATUSES.map((s) => `'${s}'`).join(", "));
+
+function leaseUntil(leaseMs: number) {
+  return sql`now() + make_interval(secs => ${leaseMs / 1000})`;
+}
+
+/** Claims the campaign due first (or the one named by `id`); undefined when none is runnable. */
+export async function claimCampaign(
+  db: Db,
+  owner: string,
+  leaseMs: number,
+  id?: string,
+): Promise<CampaignRow | undefined> {
+  const only = id ? sql`and c.id = ${id}` : sql``;
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`update campaigns set
+          lease_owner = ${owner},
+          lease_expires_at = ${leaseUntil(leaseMs)},
+          attempts = attempts + 1,
+          updated_at = now()
+        where id = (
+          select c.id from campaigns c
+          where c.status in (${activeList}) and c.run_at <= now()
+            and (c.lease_expires_at is null or c.lease_expires_at < now()) ${only}
+          order by c.run_at
+          for update skip locked
+          limit 1
+        )
+        returning id`,
+  );
+  const claimed = rows[0]?.id;
+  if (!claimed) return undefined;
+  const [row] = await db.select().from(campaigns).where(eq(campaigns.id, claimed));
+  return row;
+}
+
+export type StepPatch = Partial<
+  Pick<
+    CampaignRow,
+    | "status"
+    | "provider"
+    | "providerCampaignId"
+    | "providerUrl"
+    | "subject"
+    | "scheduledFor"
+    | "sentAt"
+    | "errorCode"
+    | "errorMessage"
+    | "details"
+  >
+>;
+
+/**
+ * Writes one step's outcome and renews the lease. False when this worker no longer holds the
+ * lease: it must stop at once, another worker continues from what is recorded.
+ */
+export async function recordStep(
+  db: Db,
+  id: string,
+  owner: string,
+  leaseMs: number,
+  patch: StepPatch,
+): Promise<boolean> {
+  const rows = await db
+    .update(campaigns)
+    .set({ ...patch, leaseExpiresAt: leaseUntil(leaseMs), updatedAt: new Date() })
+    .where(and(eq(campaigns.id, id), eq(campaigns.leaseOwner, owner)))
+    .returning({ id: campaigns.id });
+  return rows.length > 0;
+}
+
+/** Gives the row back: final (status set) or to be retried at `runAt`. */
+export async function releaseCampaign(
+  db: Db,
+  id: string,
+  owner: string,
+  patch: StepPatch & { runAt?: Date },
+): Promise<void> {
+  await db
+    .update(campaigns)
+    .set({ ...patch, leaseOwner: null, leaseExpiresAt: null, updatedAt: new Date() })
+    .where(and(eq(campaigns.id, id), eq(campaigns.leaseOwner, owner)));
+}
