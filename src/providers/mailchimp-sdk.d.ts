@@ -62,6 +62,10 @@ declare module "@mailchimp/mailchimp_marketing/src/ApiClient" {
     list(opts?: Opts): Promise<Json>;
     deleteRequest(batchId: string): Promise<null>;
   }
+  interface VerifiedDomainsApi {
+    /** GET /verified-domains: `{domains: [{domain, verified, authenticated, ...}]}`. */
+    getVerifiedDomainsAll(): Promise<Json>;
+  }
   interface TemplatesApi {
     list(opts?: Opts): Promise<Json>;
     getTemplate(templateId: string | number, opts?: Opts): Promise<Json>;
@@ -82,6 +86,7 @@ declare module "@mailchimp/mailchimp_marketing/src/ApiClient" {
     campaigns: CampaignsApi;
     batches: BatchesApi;
     templates: TemplatesApi;
+    verifiedDomains: VerifiedDomainsApi;
   }
   export = ApiClient;
 }
