@@ -179,6 +179,8 @@ export async function executeSync(
             consent: settings.sync.consent,
             brevoTagMode: settings.sync.brevoTagMode,
             brevoDoiTemplateId: settings.sync.brevoDoiTemplateId ?? undefined,
+            // After confirming, the customer lands on the shop's OFN shopfront.
+            brevoDoiRedirectUrl: context.enterprises.find((e) => e.shopUrl)?.shopUrl ?? undefined,
           },
         );
         const byEmail = new Map(outcomes.map((outcome) => [outcome.email, outcome]));

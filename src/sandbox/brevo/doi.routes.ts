@@ -60,7 +60,8 @@ export function mountDoiRoutes(api: Hono<BrevoEnv>): void {
     const account = c.get("account");
     const body = await readObject(c);
     if (isFailure(body)) return sendFailure(c, body);
-    if (body.email === undefined) return sendFailure(c, failure(400, "missing_parameter", "email is missing"));
+    if (body.email === undefined)
+      return sendFailure(c, failure(400, "missing_parameter", "email is missing"));
     const email = normaliseEmail(body.email);
     if (!email) return sendFailure(c, failure(400, "invalid_parameter", "Invalid email address"));
     const includeListIds = positiveIds(body.includeListIds);
@@ -69,7 +70,10 @@ export function mountDoiRoutes(api: Hono<BrevoEnv>): void {
     }
     const excludeListIds = body.excludeListIds === undefined ? [] : positiveIds(body.excludeListIds);
     if (!excludeListIds) {
-      return sendFailure(c, failure(400, "invalid_parameter", "excludeListIds should be an array of integers"));
+      return sendFailure(
+        c,
+        failure(400, "invalid_parameter", "excludeListIds should be an array of integers"),
+      );
     }
     const unknown = [...includeListIds, ...excludeListIds].filter((id) => !account.lists.has(id));
     if (unknown.length > 0) {
