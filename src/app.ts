@@ -13,13 +13,17 @@ import { AppError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { metrics } from "./metrics.js";
 import type { SyncDeps } from "./sync/run-sync.js";
+import { adminRoutes } from "./web/admin/routes.js";
+import { apiRoutes } from "./web/api/index.js";
 import { APP_CSS } from "./web/assets.js";
 import type { AppEnv } from "./web/env.js";
 import { renderError } from "./web/errors.js";
 import { isLocale, LANG_COOKIE, negotiateLocale, translator } from "./web/i18n/index.js";
+import { createPages } from "./web/pages/index.js";
 import { controlRoutes } from "./web/routes/control.js";
 import { healthRoutes } from "./web/routes/health.js";
 import { metricsRoutes } from "./web/routes/metrics.js";
+import { webhookRoutes } from "./web/routes/webhooks.js";
 
 export interface AppDeps {
   config: Config;
@@ -95,6 +99,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/", healthRoutes(deps));
   app.route("/internal/control", controlRoutes(deps));
   app.route("/", metricsRoutes(deps));
+  app.route("/", webhookRoutes(deps));
+  app.route("/", apiRoutes(deps));
+  app.route("/", adminRoutes(deps));
+  const pages = createPages(deps);
+  app.route("/", pages.landing);
+  app.route("/setup", pages.setup);
+  app.route("/dashboard", pages.dashboard);
+  app.route("/static", pages.scripts);
   app.get("/assets/app.css", (c) => {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(APP_CSS, 200, { "Content-Type": "text/css; charset=utf-8" });

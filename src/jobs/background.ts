@@ -5,6 +5,7 @@ import { LimiterPool } from "../limiter.js";
 import { createProviderFactory } from "../providers/factory.js";
 import type { Runtime } from "../runtime.js";
 import type { SyncDeps } from "../sync/run-sync.js";
+import { runOneCampaign } from "./campaign-worker.js";
 import { WorkerLoop } from "./loop.js";
 import { pruneHistory } from "./retention.js";
 import { enqueueDueSyncs } from "./scheduler.js";
@@ -34,7 +35,8 @@ export function createSyncDeps(runtime: Runtime): SyncDeps {
 
 export function startBackground(runtime: Runtime, syncDeps: SyncDeps = createSyncDeps(runtime)): Background {
   const { config, logger } = runtime;
-  const onError = (name: string, error: unknown) => logger.error({ err: error, worker: name }, "worker step failed");
+  const onError = (name: string, error: unknown) =>
+    logger.error({ err: error, worker: name }, "worker step failed");
   const loops: WorkerLoop[] = [];
   const syncSlots = Math.min(config.WORKERS, config.MAX_CONCURRENT_SYNCS);
   for (let i = 0; i < syncSlots; i++) {
@@ -44,6 +46,18 @@ export function startBackground(runtime: Runtime, syncDeps: SyncDeps = createSyn
         `sync-${i}`,
         () => runOneSync(syncDeps, { owner, maxRunning: config.MAX_CONCURRENT_SYNCS }),
         1_000,
+        onError,
+      ).start(),
+    );
+  }
+  // Campaign steps are short provider calls; their own loops keep a long sync from delaying a send.
+  for (let i = 0; i < config.WORKERS; i++) {
+    const owner = workerId();
+    loops.push(
+      new WorkerLoop(
+        `campaign-${i}`,
+        async () => Boolean(await runOneCampaign(syncDeps, { owner })),
+        500,
         onError,
       ).start(),
     );

@@ -93,11 +93,21 @@ function describeFailure(error: unknown): {
   retryAfterMs?: number;
 } {
   if (error instanceof UpstreamError) {
-    const code = error.options.providerCode ?? `${error.service.toUpperCase()}_${error.options.status ?? "ERROR"}`;
-    return { code, message: error.message, retryable: error.retryable, retryAfterMs: error.options.retryAfterMs };
+    const code =
+      error.options.providerCode ?? `${error.service.toUpperCase()}_${error.options.status ?? "ERROR"}`;
+    return {
+      code,
+      message: error.message,
+      retryable: error.retryable,
+      retryAfterMs: error.options.retryAfterMs,
+    };
   }
   if (error instanceof CampaignProblem) return { code: error.code, message: error.message, retryable: false };
   if (error instanceof AppError) return { code: error.code, message: error.message, retryable: false };
   // A database blip or a bug: worth a few more tries, the details stay in the log.
-  return { code: "INTERNAL", message: "Unexpected error; the operator can find details in the logs.", retryable: true };
+  return {
+    code: "INTERNAL",
+    message: "Unexpected error; the operator can find details in the logs.",
+    retryable: true,
+  };
 }

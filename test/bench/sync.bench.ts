@@ -56,8 +56,9 @@ const sampler = setInterval(() => {
 
 const sims = startSimsChild();
 const seeded = await sims.send<Seeded>({ cmd: "seed", customers, latencyMs });
+// DATABASE_URL from the environment selects PostgreSQL; everything else is the benchmark's own.
 const config = loadConfig(
-  {},
+  { DATABASE_URL: process.env.DATABASE_URL },
   {
     DATA_DIR: mkdtempSync(join(tmpdir(), "bench-sync-")),
     BRIDGE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
@@ -91,12 +92,22 @@ await saveProviderConnection({ db, keyring: runtime.keyring }, shopId, {
   audienceId: provider === "mailchimp" ? seeded.mailchimpListId : seeded.brevoListId,
 });
 const deps = createSyncDeps(runtime);
+process.stderr.write(`  rss after start ${Math.round(process.memoryUsage().rss / 1048576)} MB\n`);
 await sims.send<Counts>({ cmd: "counts" });
 
 async function measure() {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const result = await executeSync(deps, shopId);
+  let fetchedAt = 0;
+  const result = await executeSync(deps, shopId, {
+    onProgress: (p) => {
+      if (!fetchedAt && p.total > 0 && p.counts.fetched >= customers) {
+        fetchedAt = performance.now();
+        process.stderr.write(`  rss after fetch ${Math.round(process.memoryUsage().rss / 1048576)} MB\n`);
+      }
+    },
+  });
+  process.stderr.write(`  fetch phase ${Math.round(fetchedAt - started)} ms\n`);
   const wallMs = Math.round(performance.now() - started);
   const used = process.cpuUsage(cpu);
   const counts = await sims.send<Counts>({ cmd: "counts" });

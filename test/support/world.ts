@@ -125,6 +125,6 @@ export async function createShop(
     sync: { ...options.settings?.sync },
     campaigns: { fromName: "Shop", replyTo: sender, ...options.settings?.campaigns },
   });
-  await deps.database.db.update(shops).set({ settings }).where(eq(shops.id, shopId));
+  await deps.db.update(shops).set({ settings }).where(eq(shops.id, shopId));
   return { shopId, ofnApiKey, enterpriseIds: enterprises.map((e) => e.id), provider, providerKey, audienceId };
 }

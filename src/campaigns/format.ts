@@ -1,0 +1,45 @@
+/** Dates and times of an order cycle as a shop's customers read them: the shop's language and time zone. */
+import type { Locale } from "../web/i18n/index.js";
+
+/**
+ * Bridge locales are languages; Intl wants a region for date conventions. The time zone is the
+ * best hint we have (an Australian shop writes "5:10 pm", a French one "17:10").
+ */
+export function intlLocale(locale: Locale, timeZone: string): string {
+  const americas = timeZone.startsWith("America/");
+  if (locale === "fr") return americas ? "fr-CA" : "fr-FR";
+  if (timeZone.startsWith("Australia/")) return "en-AU";
+  if (timeZone === "Pacific/Auckland") return "en-NZ";
+  return americas ? "en-CA" : "en-GB";
+}
+
+export interface InstantParts {
+  /** "Tuesday 7 February at 17:10" / "mardi 7 février à 17:10" */
+  dateTime: string;
+  date: string;
+  time: string;
+}
+
+export function formatInstant(instant: Date, locale: Locale, timeZone: string): InstantParts {
+  const tag = intlLocale(locale, timeZone);
+  const twelveHour = ["h11", "h12"].includes(
+    new Intl.DateTimeFormat(tag, { hour: "numeric" }).resolvedOptions().hourCycle ?? "",
+  );
+  const hour = twelveHour ? "numeric" : "2-digit";
+  const day = { weekday: "long", day: "numeric", month: "long" } as const;
+  return {
+    dateTime: new Intl.DateTimeFormat(tag, { timeZone, ...day, hour, minute: "2-digit" }).format(instant),
+    date: new Intl.DateTimeFormat(tag, { timeZone, ...day }).format(instant),
+    time: new Intl.DateTimeFormat(tag, { timeZone, hour, minute: "2-digit" }).format(instant),
+  };
+}
+
+/** A stored time zone that Intl does not know would throw at every render: fall back to UTC. */
+export function safeTimeZone(timeZone: string): string {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * POST /webhooks/ofn/:token, the URL a shop pastes into OFN. Everything OFN may send gets an
+ * answer that stops its retries when it should: 2xx for whatever was recorded (ignored events
+ * included), 404 only for an unknown token. Never a redirect, also not for a trailing slash: OFN
+ * does not follow redirects (ofn.md §1.1).
+ */
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppDeps } from "../../app.js";
+import { receiveWebhook } from "../../campaigns/intake.js";
+import { FailedLookupLimiter } from "../../campaigns/lookup-limiter.js";
+import { AppError } from "../../errors.js";
+import type { AppEnv } from "../env.js";
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function webhookRoutes(deps: AppDeps, limiter = new FailedLookupLimiter()) {
+  const app = new Hono<AppEnv>({ strict: true });
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => {
+      throw new AppError("PAYLOAD_TOO_LARGE", c.get("t")("error.payloadTooLarge"));
+    },
+  });
+
+  const receive = async (c: Context<AppEnv>) => {
+    const t = c.get("t");
+    const address = clientAddress(c, deps.config.TRUST_PROXY);
+    if (limiter.isBlocked(address)) {
+      c.header("Retry-After", String(limiter.retryAfterSeconds(address)));
+      throw new AppError("RATE_LIMITED", t("webhook.rateLimited"));
+    }
+    const result = await receiveWebhook(
+      { db: deps.database.db },
+      { token: c.req.param("token") ?? "", rawBody: await c.req.text() },
+    );
+    switch (result.kind) {
+      case "unknown_token":
+        limiter.recordFailure(address);
+        throw new AppError("NOT_FOUND", t("webhook.unknownToken"));
+      case "invalid_json":
+        throw new AppError("VALIDATION", t("webhook.invalidJson"));
+      case "invalid":
+        throw new AppError("VALIDATION", t("webhook.invalidBody", { detail: result.message }));
+      case "recorded":
+        if (result.dueNow) deps.wake?.();
+        return c.json({ status: result.status });
+    }
+  };
+
+  app.post("/webhooks/ofn/:token", limit, receive);
+  app.post("/webhooks/ofn/:token/", limit, receive);
+  return app;
+}
+
+/** The peer address, or the proxy's X-Forwarded-For when the operator says a proxy is in front. */
+function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    // In-process requests (tests, app.request) have no socket.
+    return "unknown";
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * npm run bench:webhooks -- --shops 1000 --per-shop 10 --concurrency 200 --workers 8
+ * A burst of OFN `order_cycle.opened` deliveries (per shop: retries of the coordinator owner's
+ * delivery and of a distributor owner's, all one opening) against the real bridge (HTTP, intake,
+ * campaign workers, Mailchimp adapter) on PostgreSQL when DATABASE_URL is set, else PGlite. The
+ * load generator and the Mailchimp simulator run in child processes (this file, other roles); a
+ * bare Hono handler in this process, under the same load, gives bareRps. Prints a table and, last,
+ * one JSON line.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { serve } from "@hono/node-server";
+import { sql } from "drizzle-orm";
+import { Hono } from "hono";
+import postgres from "postgres";
+import { generateWebhookToken, hashWebhookToken } from "../../src/campaigns/tokens.js";
+import { formatTable } from "../../src/cli/progress.js";
+import { loadConfig } from "../../src/config.js";
+import { ofnKeyContext, providerKeyContext } from "../../src/crypto/contexts.js";
+import { queryRows } from "../../src/db/client.js";
+import { providerConnections, shopEnterprises, shops } from "../../src/db/schema/index.js";
+import { openRuntime } from "../../src/runtime.js";
+import { startBridge } from "../../src/server.js";
+import { shopSettingsSchema } from "../../src/shops/settings.js";
+import { type LoadResult, percentile, runRole, startChild } from "./webhooks-roles.js";
+
+const { values } = parseArgs({
+  options: {
+    role: { type: "string" },
+    shops: { type: "string", default: "1000" },
+    "per-shop": { type: "string", default: "10" },
+    concurrency: { type: "string", default: "200" },
+    workers: { type: "string", default: "8" },
+  },
+});
+if (values.role) {
+  await runRole(values.role);
+} else {
+  await main();
+}
+
+async function main() {
+  const shopCount = Number(values.shops);
+  const perShop = Number(values["per-shop"]);
+  const concurrency = Number(values.concurrency);
+  const sims = startChild("sims");
+  const load = startChild("load");
+  const accounts = await sims.send<{ basePath: string; accounts: Array<{ apiKey: string; listId: string }> }>({
+    cmd: "seed",
+    shops: shopCount,
+  });
+
+  // A real server gets a database of its own, dropped at the end; PGlite lives in a temporary folder.
+  const serverUrl = loadConfig().DATABASE_URL;
+  const benchDb = serverUrl ? `bench_webhooks_${Date.now()}` : undefined;
+  if (serverUrl && benchDb) await adminQuery(serverUrl, `create database ${benchDb}`);
+  const config = loadConfig(process.env, {
+    DATA_DIR: mkdtempSync(join(tmpdir(), "bench-webhooks-")),
+    DATABASE_URL: serverUrl && benchDb ? withDatabase(serverUrl, benchDb) : undefined,
+    BRIDGE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    MAILCHIMP_BASE_URL: accounts.basePath,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    WORKERS: values.workers,
+    SCHEDULER: "false",
+    LOG_LEVEL: "warn",
+  });
+  const runtime = await openRuntime({ config });
+  const tokens = await seedShops(runtime, accounts.accounts);
+
+  const bareUrl = await serveBare();
+  const deliveries = buildDeliveries(tokens, perShop);
+  const bare = await load.send<LoadResult>({ cmd: "run", url: bareUrl, deliveries, concurrency });
+  const bridge = await startBridge(runtime);
+  await load.send<LoadResult>({ cmd: "run", url: bridge.url, deliveries: warmUp(tokens), concurrency });
+  const run = await load.send<LoadResult>({ cmd: "run", url: bridge.url, deliveries, concurrency });
+
+  const db = runtime.database.db;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const [left] = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from campaigns where status in ('pending', 'created', 'content_set')`,
+    );
+    if (!left?.n) break;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  const stored = await queryRows<{ shop_id: string; delivery_id: string }>(
+    db,
+    sql`select shop_id, delivery_id from webhook_deliveries`,
+  );
+  const storedIds = new Set(stored.map((row) => `${row.shop_id}/${row.delivery_id}`));
+  const ackedIds = new Set(run.acks.filter((a) => a.status < 300).map((a) => deliveries[a.index]!.key));
+  const sentAt = await queryRows<{ shop_id: string; sent_at: string }>(
+    db,
+    sql`select shop_id, sent_at from campaigns where kind = 'announcement' and status = 'sent'`,
+  );
+  const acceptedAt = new Map(
+    run.acks.filter((a) => a.accepted).map((a) => [deliveries[a.index]!.shopId, a.at] as const),
+  );
+  const toSend = sentAt
+    .map((row) => new Date(row.sent_at).getTime() - (acceptedAt.get(row.shop_id) ?? Number.NaN))
+    .filter((ms) => Number.isFinite(ms));
+  const provider = await sims.send<{ campaigns: number; sent: number; duplicates: number }>({ cmd: "counts" });
+
+  const report = {
+    shops: shopCount,
+    deliveries: deliveries.length,
+    acked: run.acks.filter((a) => a.status >= 200 && a.status < 300).length,
+    lost: [...ackedIds].filter((id) => !storedIds.has(id)).length,
+    campaignsSent: provider.sent,
+    duplicateCampaigns: provider.duplicates,
+    ackP50Ms: round(percentile(run.latencies, 0.5)),
+    ackP99Ms: round(percentile(run.latencies, 0.99)),
+    rps: Math.round(run.rps),
+    bareRps: Math.round(bare.rps),
+    webhookToSendP50Ms: Math.round(percentile(toSend, 0.5)),
+  };
+  process.stdout.write(
+    `${formatTable([
+      { run: "bare hono", requests: deliveries.length, rps: report.bareRps, p50: round(percentile(bare.latencies, 0.5)), p99: round(percentile(bare.latencies, 0.99)) },
+      { run: "bridge", requests: deliveries.length, rps: report.rps, p50: report.ackP50Ms, p99: report.ackP99Ms },
+    ])}\n\n`,
+  );
+  process.stdout.write(
+    `database ${runtime.database.kind}, ${config.WORKERS} campaign workers; statuses ${JSON.stringify(run.statuses)}; ` +
+      `targets: all 2xx, p99 <= 50 ms, rps >= ${Math.round(report.bareRps / 4)} (25% of bare), lost 0, ` +
+      `one campaign per shop (${provider.campaigns} created, ${report.campaignsSent} sent), webhook-to-send p50 <= 1000 ms\n`,
+  );
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  await bridge.stop();
+  sims.stop();
+  load.stop();
+  if (serverUrl && benchDb) await adminQuery(serverUrl, `drop database if exists ${benchDb} with (force)`);
+  process.exit(0);
+}
+
+interface Delivery {
+  key: string;
+  shopId: string;
+  path: string;
+  body: string;
+}
+
+/** Per shop one opening: `perShop` deliveries alternating two owners' ids, each id repeated (OFN retries). */
+function buildDeliveries(tokens: Array<{ shopId: string; token: string; enterpriseId: number }>, perShop: number) {
+  const all: Delivery[] = [];
+  const openedAt = new Date().toISOString();
+  for (const { shopId, token, enterpriseId } of tokens) {
+    const ids = [randomUUID(), randomUUID()];
+    for (let i = 0; i < perShop; i++) {
+      const id = ids[i % 2]!;
+      const data = {
+        id: 1,
+        name: "Weekly order cycle",
+        orders_open_at: openedAt,
+        opened_at: openedAt,
+        orders_close_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+        coordinator_id: enterpriseId,
+        coordinator_name: "Coordinator",
+      };
+      const body = JSON.stringify({ id, event: "order_cycle.opened", at: "2026-03-02 09:00:12 +0100", data });
+      all.push({ key: `${shopId}/${id}`, shopId, path: `/webhooks/ofn/${token}`, body });
+    }
+  }
+  // A burst, not shop after shop: retries and owners of different shops interleave.
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  return all;
+}
+
+/** OFN's payment test event to every shop: warms the JIT and the pool without creating campaigns. */
+function warmUp(tokens: Array<{ shopId: string; token: string }>): Delivery[] {
+  return tokens.map(({ shopId, token }) => ({
+    key: `${shopId}/warm`,
+    shopId,
+    path: `/webhooks/ofn/${token}`,
+    body: JSON.stringify({ id: randomUUID(), event: "payment.completed", data: {} }),
+  }));
+}
+
+async function seedShops(
+  runtime: Awaited<ReturnType<typeof openRuntime>>,
+  accounts: Array<{ apiKey: string; listId: string }>,
+) {
+  const db = runtime.database.db;
+  const settings = shopSettingsSchema.parse({ campaigns: { fromName: "Shop", replyTo: "shop@example.org" } });
+  const seeded: Array<{ shopId: string; token: string; enterpriseId: number }> = [];
+  for (let start = 0; start < accounts.length; start += 200) {
+    const batch = accounts.slice(start, start + 200).map((account, i) => ({
+      account,
+      shopId: randomUUID(),
+      token: generateWebhookToken(),
+      enterpriseId: start + i + 1,
+    }));
+    const sealed = await Promise.all(
+      batch.map(async (b) => ({
+        ofn: await runtime.keyring.seal("a".repeat(48), ofnKeyContext(b.shopId)),
+        provider: await runtime.keyring.seal(b.account.apiKey, providerKeyContext(b.shopId)),
+      })),
+    );
+    await db.insert(shops).values(
+      batch.map((b, i) => ({
+        id: b.shopId,
+        ofnInstance: "https://ofn.example",
+        ofnKeyLookup: `bench-${b.shopId}`,
+        ofnApiKeySealed: sealed[i]!.ofn,
+        ofnApiKeyLast4: "aaaa",
+        name: `Shop ${b.enterpriseId}`,
+        webhookTokenHash: hashWebhookToken(b.token),
+        settings,
+      })),
+    );
+    await db.insert(shopEnterprises).values(
+      batch.map((b) => ({
+        shopId: b.shopId,
+        enterpriseId: b.enterpriseId,
+        name: `Farm ${b.enterpriseId}`,
+        shopUrl: `https://ofn.example/farm-${b.enterpriseId}/shop`,
+      })),
+    );
+    await db.insert(providerConnections).values(
+      batch.map((b, i) => ({
+        shopId: b.shopId,
+        provider: "mailchimp",
+        apiKeySealed: sealed[i]!.provider,
+        apiKeyLast4: b.account.apiKey.slice(-4),
+        audienceId: b.account.listId,
+      })),
+    );
+    seeded.push(...batch.map(({ shopId, token, enterpriseId }) => ({ shopId, token, enterpriseId })));
+  }
+  return seeded;
+}
+
+function serveBare(): Promise<string> {
+  const app = new Hono();
+  app.post("/webhooks/ofn/:token", async (c) => {
+    await c.req.json();
+    return c.json({ status: "accepted" });
+  });
+  return new Promise((ready) => {
+    serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => ready(`http://127.0.0.1:${info.port}`));
+  });
+}
+
+async function adminQuery(url: string, statement: string) {
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(statement);
+  await admin.end();
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,28 @@
+import { it } from "vitest";
+import { sql } from "drizzle-orm";
+import { receiveWebhook } from "../../src/campaigns/intake.js";
+import { createTestApp } from "../support/app.js";
+import { insertShop, nextCycleId, openedBody } from "./support.js";
+it("prof", async () => {
+  const t = await createTestApp();
+  const db = t.database.db;
+  const s = await insertShop(db);
+  let t0 = performance.now();
+  for (let i = 0; i < 300; i++) await db.execute(sql`select 1`);
+  console.log("select 1 ms", (performance.now() - t0) / 300);
+  t0 = performance.now();
+  for (let i = 0; i < 300; i++) await db.execute(sql`select id from shops where webhook_token_hash = ${"x" + i}`);
+  console.log("lookup ms", (performance.now() - t0) / 300);
+  const b = openedBody({ cycleId: nextCycleId(), coordinatorId: s.enterpriseIds[0]! });
+  await receiveWebhook({ db }, { token: s.token, rawBody: JSON.stringify(b) });
+  t0 = performance.now();
+  for (let i = 0; i < 300; i++) await receiveWebhook({ db }, { token: s.token, rawBody: JSON.stringify(b) });
+  console.log("duplicate ms", (performance.now() - t0) / 300);
+  t0 = performance.now();
+  for (let i = 0; i < 300; i++) await receiveWebhook({ db }, { token: s.token, rawBody: JSON.stringify({ ...b, id: `n${i}`, data: { ...b.data, id: 100000 + i } }) });
+  console.log("new opening ms", (performance.now() - t0) / 300);
+  t0 = performance.now();
+  for (let i = 0; i < 300; i++) await receiveWebhook({ db }, { token: s.token, rawBody: JSON.stringify({ ...b, id: `m${i}`, event: "payment.completed" }) });
+  console.log("ignored ms", (performance.now() - t0) / 300);
+  await t.close();
+}, 120000);
