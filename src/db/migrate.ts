@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { type Database, type Db, queryRows } from "./client.js";
 
@@ -19,8 +18,12 @@ export async function migrateDatabase(database: Database): Promise<void> {
   await database.withAdvisoryLock(MIGRATION_LOCK_ID, async (db) => {
     // The migrator functions only differ in the driver type they accept; both issue plain SQL.
     const config = { migrationsFolder: MIGRATIONS_FOLDER };
-    if (database.kind === "pglite") await migratePglite(db as never, config);
-    else await migratePostgres(db as never, config);
+    if (database.kind === "pglite") {
+      const { migrate: migratePglite } = await import("drizzle-orm/pglite/migrator");
+      await migratePglite(db as never, config);
+    } else {
+      await migratePostgres(db as never, config);
+    }
   });
 }
 
