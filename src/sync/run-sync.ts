@@ -157,6 +157,9 @@ export async function executeSync(
       });
     }
   }
+  // A stable order: enterprises are read concurrently, and when two contacts conflict at the
+  // provider (Brevo: the same phone twice) the first written wins; the outcome must not vary by run.
+  pending.sort((a, b) => (a.contact.email < b.contact.email ? -1 : a.contact.email > b.contact.email ? 1 : 0));
   total = counts.fetched + pending.length;
   report();
 
