@@ -6,6 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../config.js";
+import { createLogger } from "../logger.js";
 import { openRuntime } from "../runtime.js";
 import { startBridge } from "../server.js";
 import { createBrevoSimulator } from "./brevo.js";
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
     BREVO_BASE_URL: `${brevoServer.url}/v3`,
     ...(json ? { LOG_LEVEL: "warn" } : {}),
   });
-  const runtime = await openRuntime({ config });
+  // With --json, stdout carries the one JSON line only; logs go to stderr.
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: json ? process.stderr : process.stdout });
+  const runtime = await openRuntime({ config, logger });
   const bridge = await startBridge(runtime);
   const bridgeUrl = `http://localhost:${bridge.port}`;
   const consoleServer = await listenNear(createSandboxConsole({ ofn, mailchimp, brevo }, world, { bridge: bridgeUrl }), 4000);

@@ -85,9 +85,12 @@ function makeAwkward(customer: OfnCustomerInput, i: number, enterpriseId: number
       customer.first_name = null;
       customer.last_name = null;
       break;
-    case 7:
-      if (shared.length > 0) customer.email = shared[i % shared.length]!;
+    case 7: {
+      // Each shared email used once here: OFN allows an email once per enterprise.
+      const k = Math.floor(i / 12);
+      if (k < shared.length) customer.email = shared[k]!;
       break;
+    }
     case 9:
       customer.first_name = "Élodie-Anaïs";
       customer.last_name = "Château-Lefèvre";
