@@ -7,10 +7,10 @@
 import { resolve } from "node:path";
 import { progressBar } from "./cli/progress.js";
 import { followRun, summarise, syncCommand } from "./cli/sync-command.js";
-import type { SyncRunRow } from "./jobs/sync-queue.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { type ControlFile, readControlFile } from "./control.js";
 import { type RotationResult, rotateSealingKey } from "./crypto/rotate.js";
+import type { SyncRunRow } from "./jobs/sync-queue.js";
 import { openRuntime, type Runtime } from "./runtime.js";
 
 type Command = (runtime: Runtime, args: string[]) => Promise<number>;

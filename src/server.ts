@@ -25,7 +25,13 @@ export function startBridge(runtime: Runtime): Promise<RunningBridge> {
   const controlToken = database.kind === "pglite" ? randomBytes(32).toString("hex") : undefined;
   const syncDeps = createSyncDeps(runtime);
   let wake = () => {};
-  const app = createApp({ ...runtime, syncDeps, controlToken, wake: () => wake(), isShuttingDown: () => shuttingDown });
+  const app = createApp({
+    ...runtime,
+    syncDeps,
+    controlToken,
+    wake: () => wake(),
+    isShuttingDown: () => shuttingDown,
+  });
   const inFlight = new Set<Promise<unknown>>();
   const server = serve({
     fetch: (request, env) => {

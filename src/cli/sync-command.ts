@@ -26,13 +26,22 @@ export function summarise(run: SyncRunRow): string {
   const lines = [formatTable(rows), "", `status: ${run.status}`];
   if (run.errorMessage) lines.push(`error: ${run.errorMessage}`);
   const invalid = run.invalidEmails as Array<{ email: string }>;
-  if (invalid.length > 0) lines.push(`invalid emails (first ${Math.min(10, invalid.length)}): ${invalid.slice(0, 10).map((i) => JSON.stringify(i.email)).join(", ")}`);
+  if (invalid.length > 0)
+    lines.push(
+      `invalid emails (first ${Math.min(10, invalid.length)}): ${invalid
+        .slice(0, 10)
+        .map((i) => JSON.stringify(i.email))
+        .join(", ")}`,
+    );
   for (const warning of run.warnings as string[]) lines.push(`warning: ${warning}`);
   return lines.join("\n");
 }
 
 /** Follows a run's progress until it ends; the bar is fed by the run row like the dashboard's. */
-export async function followRun(read: () => Promise<SyncRunRow | undefined>, done: () => boolean): Promise<SyncRunRow> {
+export async function followRun(
+  read: () => Promise<SyncRunRow | undefined>,
+  done: () => boolean,
+): Promise<SyncRunRow> {
   const bar = progressBar("sync");
   for (;;) {
     const run = await read();
@@ -60,12 +69,16 @@ export async function syncCommand(runtime: Runtime, args: string[]): Promise<num
   }
   const { run } = await enqueueSync(db, shopId, "cli");
   let finished = false;
-  const work = runSyncRunNow(createSyncDeps(runtime), run.id, { owner: workerId(), progressEveryMs: 200 }).finally(
-    () => {
-      finished = true;
-    },
+  const work = runSyncRunNow(createSyncDeps(runtime), run.id, {
+    owner: workerId(),
+    progressEveryMs: 200,
+  }).finally(() => {
+    finished = true;
+  });
+  const final = await followRun(
+    () => getSyncRun(db, run.id),
+    () => finished,
   );
-  const final = await followRun(() => getSyncRun(db, run.id), () => finished);
   await work;
   process.stdout.write(`${summarise(final)}\n`);
   return final.status === "succeeded" ? 0 : 1;

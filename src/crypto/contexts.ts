@@ -2,4 +2,5 @@
 export const ofnKeyContext = (shopId: string) => `shop:${shopId}:ofn-key`;
 export const providerKeyContext = (shopId: string) => `shop:${shopId}:provider-key`;
 /** What the sign-in lookup hash covers: the same key on two instances is two shops. */
-export const ofnKeyLookupInput = (instance: string, apiKey: string) => `${new URL(instance).origin}\n${apiKey.trim()}`;
+export const ofnKeyLookupInput = (instance: string, apiKey: string) =>
+  `${new URL(instance).origin}\n${apiKey.trim()}`;

@@ -39,7 +39,10 @@ export async function rotateSealingKey(
       const sealed = await keyring.seal(apiKey, context);
       // The sign-in lookup follows the first master key too (it changes when the master key does).
       const [lookup] = keyring.lookupHashes(ofnKeyLookupInput(row.instance, apiKey));
-      await db.update(shops).set({ ofnApiKeySealed: sealed, ofnKeyLookup: lookup }).where(eq(shops.id, row.id));
+      await db
+        .update(shops)
+        .set({ ofnApiKeySealed: sealed, ofnKeyLookup: lookup })
+        .where(eq(shops.id, row.id));
       resealed += 1;
     }
     onProgress?.(++done, total);

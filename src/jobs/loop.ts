@@ -50,6 +50,9 @@ export class WorkerLoop {
   async stop(deadline: number): Promise<void> {
     this.stopped = true;
     this.wake();
-    await Promise.race([this.current, new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+    await Promise.race([
+      this.current,
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()))),
+    ]);
   }
 }

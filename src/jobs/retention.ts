@@ -14,7 +14,11 @@ export interface PruneResult {
   sessions: number;
 }
 
-export async function pruneHistory(db: Db, retentionDays: number, now: Date = new Date()): Promise<PruneResult> {
+export async function pruneHistory(
+  db: Db,
+  retentionDays: number,
+  now: Date = new Date(),
+): Promise<PruneResult> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   const deliveries = await db
     .delete(webhookDeliveries)
@@ -24,6 +28,9 @@ export async function pruneHistory(db: Db, retentionDays: number, now: Date = ne
     .delete(syncRuns)
     .where(and(inArray(syncRuns.status, ["succeeded", "failed"]), lt(syncRuns.queuedAt, cutoff)))
     .returning({ id: syncRuns.id });
-  const expired = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.idHash });
+  const expired = await db
+    .delete(sessions)
+    .where(lt(sessions.expiresAt, now))
+    .returning({ id: sessions.idHash });
   return { deliveries: deliveries.length, syncRuns: runs.length, sessions: expired.length };
 }

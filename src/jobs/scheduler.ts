@@ -31,7 +31,11 @@ export async function enqueueDueSyncs(db: Db, now: Date = new Date(), limit = 50
 }
 
 /** Sets a shop's first (or re-planned) scheduled sync. */
-export async function planNextSync(db: Db, shopId: string, now: Date = new Date()): Promise<Date | undefined> {
+export async function planNextSync(
+  db: Db,
+  shopId: string,
+  now: Date = new Date(),
+): Promise<Date | undefined> {
   const [shop] = await db
     .select({ settings: shops.settings, timeZone: shops.timeZone })
     .from(shops)

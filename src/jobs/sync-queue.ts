@@ -81,7 +81,12 @@ export async function getSyncRun(db: Db, runId: string): Promise<SyncRunRow | un
   return run;
 }
 
-export async function renewSyncLease(db: Db, runId: string, owner: string, leaseMs: number): Promise<boolean> {
+export async function renewSyncLease(
+  db: Db,
+  runId: string,
+  owner: string,
+  leaseMs: number,
+): Promise<boolean> {
   const rows = await db
     .update(syncRuns)
     .set({ leaseExpiresAt: sql`now() + make_interval(secs => ${leaseMs / 1000})` })

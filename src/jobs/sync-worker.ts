@@ -31,7 +31,11 @@ export async function runOneSync(deps: SyncDeps, options: SyncWorkerOptions): Pr
 }
 
 /** Runs one given queued run now (the CLI's "sync <shop>"); false if a worker already holds it. */
-export async function runSyncRunNow(deps: SyncDeps, runId: string, options: SyncWorkerOptions): Promise<boolean> {
+export async function runSyncRunNow(
+  deps: SyncDeps,
+  runId: string,
+  options: SyncWorkerOptions,
+): Promise<boolean> {
   const leaseMs = options.leaseMs ?? 60_000;
   const run = await claimSyncRun(deps.db, options.owner, leaseMs, Number.MAX_SAFE_INTEGER, runId);
   if (!run) return false;
@@ -70,7 +74,9 @@ async function processClaimedRun(
   let latest: SyncProgress | undefined;
   const flushProgress = () =>
     latest
-      ? reportSyncProgress(db, run.id, options.owner, { ...latest, counts: { ...latest.counts } }).catch(() => {})
+      ? reportSyncProgress(db, run.id, options.owner, { ...latest, counts: { ...latest.counts } }).catch(
+          () => {},
+        )
       : Promise.resolve();
   try {
     const result = await executeSync(deps, run.shopId, {
@@ -114,7 +120,11 @@ async function processClaimedRun(
 }
 
 /** Maps a failure to what the shop sees; a refused key marks the connection broken until replaced. */
-async function recordFailure(deps: SyncDeps, shopId: string, error: unknown): Promise<{ code: string; message: string }> {
+async function recordFailure(
+  deps: SyncDeps,
+  shopId: string,
+  error: unknown,
+): Promise<{ code: string; message: string }> {
   if (error instanceof UpstreamError) {
     if (error.options.authFailed) {
       if (error.service === "ofn") {
@@ -130,7 +140,10 @@ async function recordFailure(deps: SyncDeps, shopId: string, error: unknown): Pr
       }
       return { code: `${error.service.toUpperCase()}_KEY_REFUSED`, message: error.message };
     }
-    return { code: `${error.service.toUpperCase()}_${error.retryable ? "UNAVAILABLE" : "ERROR"}`, message: error.message };
+    return {
+      code: `${error.service.toUpperCase()}_${error.retryable ? "UNAVAILABLE" : "ERROR"}`,
+      message: error.message,
+    };
   }
   if (error instanceof AppError) return { code: error.code, message: error.message };
   return { code: "INTERNAL", message: "Unexpected error; the operator can find details in the logs." };

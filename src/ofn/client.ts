@@ -75,10 +75,15 @@ export function createOfnClient(options: OfnClientOptions): OfnClient {
               signal: AbortSignal.timeout(timeoutMs),
             });
           } catch (error) {
-            const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-            throw new UpstreamError("ofn", timedOut ? "OFN did not answer in time." : "OFN could not be reached.", {
-              retryable: true,
-            });
+            const timedOut =
+              error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+            throw new UpstreamError(
+              "ofn",
+              timedOut ? "OFN did not answer in time." : "OFN could not be reached.",
+              {
+                retryable: true,
+              },
+            );
           }
           return readResponse(response);
         }),
@@ -99,10 +104,14 @@ export function createOfnClient(options: OfnClientOptions): OfnClient {
     }
     if (status >= 300 && status < 400) {
       await response.body?.cancel();
-      throw new UpstreamError("ofn", `OFN answered with a redirect (${status}); check the instance address.`, {
-        status,
-        retryable: false,
-      });
+      throw new UpstreamError(
+        "ofn",
+        `OFN answered with a redirect (${status}); check the instance address.`,
+        {
+          status,
+          retryable: false,
+        },
+      );
     }
     if (status === 404) {
       await response.body?.cancel();
@@ -111,15 +120,24 @@ export function createOfnClient(options: OfnClientOptions): OfnClient {
     const text = await response.text();
     // nginx answers 500/502/504 and maintenance with an HTML page: transient, never parsed.
     if (status >= 500 || status === 429) {
-      throw new UpstreamError("ofn", `OFN is unavailable right now (HTTP ${status}).`, { status, retryable: true });
+      throw new UpstreamError("ofn", `OFN is unavailable right now (HTTP ${status}).`, {
+        status,
+        retryable: true,
+      });
     }
     if (status >= 400) {
-      throw new UpstreamError("ofn", `OFN rejected the request (HTTP ${status}).`, { status, retryable: false });
+      throw new UpstreamError("ofn", `OFN rejected the request (HTTP ${status}).`, {
+        status,
+        retryable: false,
+      });
     }
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new UpstreamError("ofn", "OFN answered with something that is not JSON.", { status, retryable: true });
+      throw new UpstreamError("ofn", "OFN answered with something that is not JSON.", {
+        status,
+        retryable: true,
+      });
     }
   }
 
@@ -136,7 +154,11 @@ export function createOfnClient(options: OfnClientOptions): OfnClient {
       return graph
         .filter((node) => node["@type"] === "dfc-b:Organization")
         .map((node) => ({
-          id: Number(String(node["@id"] ?? "").split("/").pop()),
+          id: Number(
+            String(node["@id"] ?? "")
+              .split("/")
+              .pop(),
+          ),
           name: String(node["dfc-b:name"] ?? ""),
         }))
         .filter((enterprise) => Number.isInteger(enterprise.id) && enterprise.id > 0);
@@ -159,7 +181,10 @@ export function createOfnClient(options: OfnClientOptions): OfnClient {
     },
 
     async *customerPages(enterpriseId) {
-      let next: string | null = new URL(`/api/v1/enterprises/${enterpriseId}/customers?per_page=100`, base).toString();
+      let next: string | null = new URL(
+        `/api/v1/enterprises/${enterpriseId}/customers?per_page=100`,
+        base,
+      ).toString();
       let total = 0;
       while (next) {
         const body = (await getJson(new URL(next), true)) as {
@@ -173,7 +198,9 @@ export function createOfnClient(options: OfnClientOptions): OfnClient {
         total = body.meta?.pagination?.results ?? total;
         const customers = body.data
           .map((item) => item.attributes)
-          .filter((customer): customer is OfnCustomer => Boolean(customer && typeof customer.email === "string"));
+          .filter((customer): customer is OfnCustomer =>
+            Boolean(customer && typeof customer.email === "string"),
+          );
         yield { customers, total };
         // Follow links.next, never offsets from meta.per_page: OFN's page size bug makes them lie.
         next = body.links?.next ?? null;

@@ -27,7 +27,8 @@ const TEXT = {
   fr: {
     title: "Bac à sable de la passerelle OFN",
     intro: "Tout est simulé ici : aucune vraie boutique, boîte mail ni aucun vrai compte n'est touché.",
-    webhook: "1. Collez l'URL de webhook que la passerelle vous donne (comme une boutique dans les paramètres développeur d'OFN)",
+    webhook:
+      "1. Collez l'URL de webhook que la passerelle vous donne (comme une boutique dans les paramètres développeur d'OFN)",
     save: "Enregistrer dans l'OFN simulé",
     open: "2. Ouvrir un cycle de vente",
     name: "Nom du cycle de vente",
@@ -50,13 +51,15 @@ export function createSandboxConsole(
   app.get("/", (c) => {
     const lang = c.req.query("lang") === "fr" ? "fr" : "en";
     const t = TEXT[lang];
-    const mailchimp = [...sims.mailchimp.account(world.mailchimpApiKey).campaigns.values()].map((campaign) => ({
-      provider: "Mailchimp",
-      title: String(campaign.settings.subject_line ?? ""),
-      status: campaign.status,
-      recipients: campaign.sentTo.length,
-      html: campaign.content?.html ?? "",
-    }));
+    const mailchimp = [...sims.mailchimp.account(world.mailchimpApiKey).campaigns.values()].map(
+      (campaign) => ({
+        provider: "Mailchimp",
+        title: String(campaign.settings.subject_line ?? ""),
+        status: campaign.status,
+        recipients: campaign.sentTo.length,
+        html: campaign.content?.html ?? "",
+      }),
+    );
     const brevo = [...sims.brevo.account(world.brevoApiKey).campaigns.values()].map((campaign) => ({
       provider: "Brevo",
       title: campaign.subject ?? campaign.name,
@@ -73,7 +76,8 @@ export function createSandboxConsole(
         </head>
         <body style="font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem">
           <p>
-            <a href={`/?lang=${lang === "fr" ? "en" : "fr"}`}>{t.switch}</a> · <a href={links.bridge}>{links.bridge}</a>
+            <a href={`/?lang=${lang === "fr" ? "en" : "fr"}`}>{t.switch}</a> ·{" "}
+            <a href={links.bridge}>{links.bridge}</a>
           </p>
           <h1>{t.title}</h1>
           <p>{t.intro}</p>
@@ -92,7 +96,8 @@ export function createSandboxConsole(
                 <option value={String(e.id)}>{e.name}</option>
               ))}
             </select>{" "}
-            <label for="days">{t.closesIn}</label> <input id="days" name="days" type="number" min="1" value="3" />
+            <label for="days">{t.closesIn}</label>{" "}
+            <input id="days" name="days" type="number" min="1" value="3" />
             <input type="hidden" name="lang" value={lang} />
             <button type="submit">{t.openButton}</button>
           </form>
@@ -112,7 +117,12 @@ export function createSandboxConsole(
               <summary>
                 {campaign.provider} · {campaign.title} · {campaign.status} · {campaign.recipients}
               </summary>
-              <iframe title={campaign.title} srcdoc={campaign.html} sandbox="" style="width: 100%; height: 24rem" />
+              <iframe
+                title={campaign.title}
+                srcdoc={campaign.html}
+                sandbox=""
+                style="width: 100%; height: 24rem"
+              />
             </details>
           ))}
         </body>

@@ -45,11 +45,17 @@ async function main(): Promise<void> {
     ...(json ? { LOG_LEVEL: "warn" } : {}),
   });
   // With --json, stdout carries the one JSON line only; logs go to stderr.
-  const logger = createLogger({ level: config.LOG_LEVEL, destination: json ? process.stderr : process.stdout });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    destination: json ? process.stderr : process.stdout,
+  });
   const runtime = await openRuntime({ config, logger });
   const bridge = await startBridge(runtime);
   const bridgeUrl = `http://localhost:${bridge.port}`;
-  const consoleServer = await listenNear(createSandboxConsole({ ofn, mailchimp, brevo }, world, { bridge: bridgeUrl }), 4000);
+  const consoleServer = await listenNear(
+    createSandboxConsole({ ofn, mailchimp, brevo }, world, { bridge: bridgeUrl }),
+    4000,
+  );
 
   const summary = {
     bridge: bridgeUrl,
@@ -86,7 +92,12 @@ async function main(): Promise<void> {
     await bridge.stop();
     ofn.close();
     brevo.close();
-    await Promise.all([ofnServer.close(), mailchimpServer.close(), brevoServer.close(), consoleServer.close()]);
+    await Promise.all([
+      ofnServer.close(),
+      mailchimpServer.close(),
+      brevoServer.close(),
+      consoleServer.close(),
+    ]);
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());

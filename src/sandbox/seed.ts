@@ -21,8 +21,32 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const FIRST = ["Camille", "Léa", "Hugo", "Zoé", "Noé", "Chloé", "Jérôme", "Agnès", "François", "Amélie", "Oliver", "Grace"];
-const LAST = ["Martin", "Bernard", "Dubois", "Lefèvre", "Garçon", "Müller", "Nguyen", "Smith", "O'Brien", "Mercier"];
+const FIRST = [
+  "Camille",
+  "Léa",
+  "Hugo",
+  "Zoé",
+  "Noé",
+  "Chloé",
+  "Jérôme",
+  "Agnès",
+  "François",
+  "Amélie",
+  "Oliver",
+  "Grace",
+];
+const LAST = [
+  "Martin",
+  "Bernard",
+  "Dubois",
+  "Lefèvre",
+  "Garçon",
+  "Müller",
+  "Nguyen",
+  "Smith",
+  "O'Brien",
+  "Mercier",
+];
 const TOWNS = ["Lyon", "Nantes", "Rennes", "Dijon", "Besançon", "Tours"];
 const TAGS = ["newsletter", "amap", "bénévole", "pro", "vip"];
 
@@ -53,7 +77,12 @@ export function generateCustomers(
       code: `C${enterpriseId}-${i}`,
       tags: random() < 0.3 ? [pick(TAGS)] : [],
       billing_address: {
-        phone: phoneRoll < 0.4 ? `+33 6 ${String(10_000_000 + i).slice(-8)}` : phoneRoll < 0.7 ? `06 ${String(10_000_000 + i).slice(-8)}` : null,
+        phone:
+          phoneRoll < 0.4
+            ? `+33 6 ${String(10_000_000 + i).slice(-8)}`
+            : phoneRoll < 0.7
+              ? `06 ${String(10_000_000 + i).slice(-8)}`
+              : null,
         first_name: first,
         last_name: last,
         street_address_1: `${1 + (i % 90)} rue des Lilas`,
@@ -140,7 +169,10 @@ export function seedDemoWorld(
   const list = sims.mailchimp.addList(mailchimpApiKey, { name: "Clients de la ferme" });
   // People who already left the newsletter: a sync must never bring them back.
   for (let i = 0; i < 12; i++) {
-    sims.mailchimp.addMember(mailchimpApiKey, list.id, { email: customerEmail(101, i * 10), status: "unsubscribed" });
+    sims.mailchimp.addMember(mailchimpApiKey, list.id, {
+      email: customerEmail(101, i * 10),
+      status: "unsubscribed",
+    });
   }
   sims.mailchimp.addMember(mailchimpApiKey, list.id, { email: customerEmail(102, 4), status: "cleaned" });
 

@@ -50,7 +50,11 @@ export async function connectShop(
   if (existing) {
     await deps.db
       .update(shops)
-      .set({ ofnKeyLookup: lookup!, status: existing.status === "broken" ? "active" : existing.status, statusMessage: null })
+      .set({
+        ofnKeyLookup: lookup!,
+        status: existing.status === "broken" ? "active" : existing.status,
+        statusMessage: null,
+      })
       .where(eq(shops.id, existing.id));
     return { shopId: existing.id, created: false, enterprises };
   }
@@ -69,7 +73,12 @@ export async function connectShop(
 }
 
 /** Replaces the shop's OFN key (after OFN regenerated it) and clears a "broken" state. */
-export async function replaceOfnKey(deps: ConnectDeps, shopId: string, instance: string, apiKey: string): Promise<void> {
+export async function replaceOfnKey(
+  deps: ConnectDeps,
+  shopId: string,
+  instance: string,
+  apiKey: string,
+): Promise<void> {
   const [lookup] = deps.keyring.lookupHashes(ofnKeyLookupInput(instance, apiKey));
   await deps.db
     .update(shops)
@@ -88,7 +97,12 @@ export async function replaceOfnKey(deps: ConnectDeps, shopId: string, instance:
 export async function saveEnterprises(
   deps: ConnectDeps,
   shopId: string,
-  chosen: Array<{ enterprise: OfnEnterprise; shop?: OfnShopInfo; syncCustomers: boolean; announceCycles: boolean }>,
+  chosen: Array<{
+    enterprise: OfnEnterprise;
+    shop?: OfnShopInfo;
+    syncCustomers: boolean;
+    announceCycles: boolean;
+  }>,
 ): Promise<void> {
   await deps.db.transaction(async (tx) => {
     await tx.delete(shopEnterprises).where(eq(shopEnterprises.shopId, shopId));
@@ -111,7 +125,13 @@ export async function saveEnterprises(
 export async function saveProviderConnection(
   deps: ConnectDeps,
   shopId: string,
-  input: { provider: ProviderKind; apiKey: string; accountLabel: string; audienceId?: string; audienceName?: string },
+  input: {
+    provider: ProviderKind;
+    apiKey: string;
+    accountLabel: string;
+    audienceId?: string;
+    audienceName?: string;
+  },
 ): Promise<void> {
   const values = {
     provider: input.provider,

@@ -22,7 +22,10 @@ export interface ShopContext {
   providerApiKey?: string;
 }
 
-export async function loadShopContext(deps: { db: Db; keyring: Keyring }, shopId: string): Promise<ShopContext> {
+export async function loadShopContext(
+  deps: { db: Db; keyring: Keyring },
+  shopId: string,
+): Promise<ShopContext> {
   const [shop] = await deps.db.select().from(shops).where(eq(shops.id, shopId)).limit(1);
   if (!shop) throw new AppError("NOT_FOUND", "shop not found");
   const enterprises = await deps.db.select().from(shopEnterprises).where(eq(shopEnterprises.shopId, shopId));

@@ -26,13 +26,21 @@ export const syncSettingsSchema = z.object({
   brevoTagMode: z.enum(["attribute", "lists"]).default("attribute"),
   brevoDoiTemplateId: z.number().int().positive().nullable().default(null),
   /** Hours between scheduled syncs (the start minute is spread per shop). */
-  intervalHours: z.number().int().min(1).max(24 * 7).default(24),
+  intervalHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(24),
   /** Or a cron expression (5 fields), which wins over intervalHours when set. */
   cron: z
     .string()
     .trim()
     .max(100)
-    .refine((value) => validate(value) && value.split(/\s+/).length === 5, "expected a 5-field cron expression")
+    .refine(
+      (value) => validate(value) && value.split(/\s+/).length === 5,
+      "expected a 5-field cron expression",
+    )
     .nullable()
     .default(null),
 });
@@ -41,7 +49,12 @@ export const campaignSettingsSchema = z.object({
   enabled: z.boolean().default(true),
   announceReopenings: z.boolean().default(false),
   delivery: z.enum(["send_now", "schedule", "draft"]).default("send_now"),
-  delayMinutes: z.number().int().min(0).max(7 * 24 * 60).default(60),
+  delayMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   lastCallEnabled: z.boolean().default(false),
   lastCallHoursBefore: z.number().int().min(1).max(168).default(24),
   /** Only contacts with this tag receive the newsletter (null = the whole audience). */

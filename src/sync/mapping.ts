@@ -8,7 +8,8 @@ import type { MappedContact } from "../providers/types.js";
 import type { MappingSettings } from "../shops/settings.js";
 
 // Pragmatic: one @, no spaces, a dotted domain with a 2+ letter TLD; letters of any script allowed.
-const EMAIL = /^[^\s@"(),:;<>[\\\]]{1,64}@(?=.{1,253}$)(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,63}$/u;
+const EMAIL =
+  /^[^\s@"(),:;<>[\\\]]{1,64}@(?=.{1,253}$)(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,63}$/u;
 
 export function normaliseEmail(raw: string): string {
   return raw.trim().toLowerCase();
@@ -73,7 +74,11 @@ export function addCustomers(
     book.fetched += 1;
     const email = normaliseEmail(customer.email ?? "");
     if (!isValidEmail(email)) {
-      book.invalid.push({ email: customer.email ?? "", customerId: customer.id, enterpriseId: customer.enterprise_id });
+      book.invalid.push({
+        email: customer.email ?? "",
+        customerId: customer.id,
+        enterpriseId: customer.enterprise_id,
+      });
       continue;
     }
     const ofnTags = (customer.tags ?? []).map((tag) => tag.trim()).filter(Boolean);
@@ -91,7 +96,9 @@ export function addCustomers(
       email,
       firstName: mapping.names ? text(customer.first_name) || text(fallback?.first_name) : "",
       lastName: mapping.names ? text(customer.last_name) || text(fallback?.last_name) : "",
-      phone: mapping.phone ? text(customer.billing_address?.phone) || text(customer.shipping_address?.phone) : "",
+      phone: mapping.phone
+        ? text(customer.billing_address?.phone) || text(customer.shipping_address?.phone)
+        : "",
       address: mapping.address ? completeAddress(address) : undefined,
       code: mapping.code ? text(customer.code) : "",
       tags,

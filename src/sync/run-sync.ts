@@ -4,10 +4,11 @@
  * form -> per-contact outcomes stored. Every write is an idempotent upsert, and state is saved
  * after each chunk, so a run killed anywhere and started again ends with the same audience.
  */
-import { Limiter, type LimiterPool } from "../limiter.js";
+
 import type { Keyring } from "../crypto/keyring.js";
 import type { Db } from "../db/client.js";
 import { AppError, UpstreamError } from "../errors.js";
+import { Limiter, type LimiterPool } from "../limiter.js";
 import type { Logger } from "../logger.js";
 import { metrics } from "../metrics.js";
 import { createOfnClient } from "../ofn/client.js";
@@ -132,9 +133,12 @@ export async function executeSync(
   // 2. Fields, then the diff: only new and changed contacts are written.
   const provider = deps.providers(connection.provider, context.providerApiKey);
   const fields = await provider.prepareFields(connection.audienceId);
-  const scope = [connection.provider, connection.audienceId, settings.sync.consent, [...fields.available].sort()].join(
-    "|",
-  );
+  const scope = [
+    connection.provider,
+    connection.audienceId,
+    settings.sync.consent,
+    [...fields.available].sort(),
+  ].join("|");
   const pending: Array<{ contact: MappedContact; hash: string; isNew: boolean }> = [];
   for (const contact of book.contacts.values()) {
     const previous = stored.get(contact.email);
@@ -159,7 +163,9 @@ export async function executeSync(
   }
   // A stable order: enterprises are read concurrently, and when two contacts conflict at the
   // provider (Brevo: the same phone twice) the first written wins; the outcome must not vary by run.
-  pending.sort((a, b) => (a.contact.email < b.contact.email ? -1 : a.contact.email > b.contact.email ? 1 : 0));
+  pending.sort((a, b) =>
+    a.contact.email < b.contact.email ? -1 : a.contact.email > b.contact.email ? 1 : 0,
+  );
   total = counts.fetched + pending.length;
   report();
 
@@ -195,7 +201,7 @@ export async function executeSync(
             else if (!leaving) counts.updated += 1;
             return {
               email: contact.email,
-              contentHash: leaving ? stored.get(contact.email)?.contentHash ?? null : hash,
+              contentHash: leaving ? (stored.get(contact.email)?.contentHash ?? null) : hash,
               providerStatus: outcome.status ?? null,
               errorPermanent: false,
               tags: contact.tags,
@@ -207,7 +213,7 @@ export async function executeSync(
           return {
             email: contact.email,
             // A permanent refusal keeps this data's hash so it is not retried until the data changes.
-            contentHash: outcome?.permanent ? hash : previous?.contentHash ?? null,
+            contentHash: outcome?.permanent ? hash : (previous?.contentHash ?? null),
             lastError: outcome?.error ?? "not written",
             errorPermanent: Boolean(outcome?.permanent),
             tags: previous?.tags ?? [],

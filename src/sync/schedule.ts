@@ -12,7 +12,12 @@ export function spreadOffsetMinutes(shopId: string, intervalMinutes: number): nu
   return digest.readUInt32BE(0) % intervalMinutes;
 }
 
-export function nextSyncAt(shopId: string, sync: SyncSettings, timeZone: string, after: Date = new Date()): Date {
+export function nextSyncAt(
+  shopId: string,
+  sync: SyncSettings,
+  timeZone: string,
+  after: Date = new Date(),
+): Date {
   if (sync.cron) {
     const task = createTask(sync.cron, () => {}, { timezone: timeZone });
     try {

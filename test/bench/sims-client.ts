@@ -1,7 +1,7 @@
 /** Starts test/bench/sims-process.ts as a child and talks to it in JSON lines. */
 import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { resolve } from "node:path";
+import { createInterface } from "node:readline";
 
 export interface SimsChild {
   send<T>(command: Record<string, unknown>): Promise<T>;
@@ -9,9 +9,13 @@ export interface SimsChild {
 }
 
 export function startSimsChild(): SimsChild {
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(import.meta.dirname, "sims-process.ts")], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", resolve(import.meta.dirname, "sims-process.ts")],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   const waiting: Array<(value: unknown) => void> = [];
   createInterface({ input: child.stdout! }).on("line", (line) => waiting.shift()?.(JSON.parse(line)));
   return {

@@ -6,12 +6,11 @@
  *   {"cmd":"counts"}                                -> {"ofnRequests","mailchimpWrites","brevoWrites",...}
  */
 import { createInterface } from "node:readline";
-import { createBrevoSimulator } from "../../src/sandbox/brevo.js";
+import { brevoTestKey, createBrevoSimulator } from "../../src/sandbox/brevo.js";
 import { listen } from "../../src/sandbox/controls.js";
 import { createMailchimpSimulator } from "../../src/sandbox/mailchimp.js";
 import { createOfnSimulator, type OfnCustomer } from "../../src/sandbox/ofn.js";
 import { generateCustomers } from "../../src/sandbox/seed.js";
-import { brevoTestKey } from "../../src/sandbox/brevo.js";
 
 const ofn = createOfnSimulator();
 const mailchimp = createMailchimpSimulator();
@@ -65,7 +64,12 @@ function counts() {
 }
 
 createInterface({ input: process.stdin }).on("line", (line) => {
-  const command = JSON.parse(line) as { cmd: string; customers?: number; latencyMs?: number; fraction?: number };
+  const command = JSON.parse(line) as {
+    cmd: string;
+    customers?: number;
+    latencyMs?: number;
+    fraction?: number;
+  };
   if (command.cmd === "seed") void seed(command.customers ?? 50_000, command.latencyMs ?? 20);
   else if (command.cmd === "counts") counts();
   else if (command.cmd === "change") {

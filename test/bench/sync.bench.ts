@@ -12,13 +12,13 @@ import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import { formatTable } from "../../src/cli/progress.js";
 import { loadConfig } from "../../src/config.js";
+import { ofnKeyContext, ofnKeyLookupInput } from "../../src/crypto/contexts.js";
 import { shops } from "../../src/db/schema/index.js";
 import { createSyncDeps } from "../../src/jobs/background.js";
 import { openRuntime } from "../../src/runtime.js";
 import { saveEnterprises, saveProviderConnection } from "../../src/shops/connect.js";
 import { shopSettingsSchema } from "../../src/shops/settings.js";
 import { executeSync } from "../../src/sync/run-sync.js";
-import { ofnKeyContext, ofnKeyLookupInput } from "../../src/crypto/contexts.js";
 import { startSimsChild } from "./sims-client.js";
 
 const { values } = parseArgs({
@@ -112,7 +112,13 @@ async function measure() {
   const used = process.cpuUsage(cpu);
   const counts = await sims.send<Counts>({ cmd: "counts" });
   const providerWrites = provider === "mailchimp" ? counts.mailchimpWrites : counts.brevoWrites;
-  return { result, wallMs, cpuMs: Math.round((used.user + used.system) / 1000), ofnRequests: counts.ofnRequests, providerWrites };
+  return {
+    result,
+    wallMs,
+    cpuMs: Math.round((used.user + used.system) / 1000),
+    ofnRequests: counts.ofnRequests,
+    providerWrites,
+  };
 }
 
 const first = await measure();
@@ -130,14 +136,29 @@ const latencyBoundMs = Math.round(
 const report = {
   provider,
   customers,
-  first: { ofnRequests: first.ofnRequests, providerWrites: first.providerWrites, wallMs: first.wallMs, cpuMs: first.cpuMs },
-  resync: { changed, ofnRequests: resync.ofnRequests, providerWrites: resync.providerWrites, wallMs: resync.wallMs },
+  first: {
+    ofnRequests: first.ofnRequests,
+    providerWrites: first.providerWrites,
+    wallMs: first.wallMs,
+    cpuMs: first.cpuMs,
+  },
+  resync: {
+    changed,
+    ofnRequests: resync.ofnRequests,
+    providerWrites: resync.providerWrites,
+    wallMs: resync.wallMs,
+  },
   peakRssMb: Math.round(peakRss / 1024 / 1024),
 };
 process.stdout.write(
   `${formatTable([
     { run: "first", ...report.first, written: first.result.counts.new + first.result.counts.updated },
-    { run: "re-sync", ...report.resync, cpuMs: resync.cpuMs, written: resync.result.counts.new + resync.result.counts.updated },
+    {
+      run: "re-sync",
+      ...report.resync,
+      cpuMs: resync.cpuMs,
+      written: resync.result.counts.new + resync.result.counts.updated,
+    },
   ])}\n\n`,
 );
 process.stdout.write(

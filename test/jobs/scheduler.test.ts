@@ -9,7 +9,13 @@ import { createTestDatabase, type TestDatabase } from "../support/db.js";
 
 const newShop = () => {
   const id = crypto.randomUUID();
-  return { id, ofnInstance: "https://ofn.test", ofnKeyLookup: `l-${id}`, ofnApiKeySealed: "v1.a.b.c", ofnApiKeyLast4: "abcd" };
+  return {
+    id,
+    ofnInstance: "https://ofn.test",
+    ofnKeyLookup: `l-${id}`,
+    ofnApiKeySealed: "v1.a.b.c",
+    ofnApiKeyLast4: "abcd",
+  };
 };
 
 describe("schedule", () => {
@@ -28,8 +34,17 @@ describe("schedule", () => {
     const daily = nextSyncAt("shop-1", syncSettingsSchema.parse({}), "Europe/Paris", after);
     expect(daily.getTime()).toBeGreaterThan(after.getTime());
     expect(daily.getTime() - after.getTime()).toBeLessThanOrEqual(24 * 3_600_000);
-    const cron = nextSyncAt("shop-1", syncSettingsSchema.parse({ cron: "30 6 * * *" }), "Europe/Paris", new Date());
-    const parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit" }).format(cron);
+    const cron = nextSyncAt(
+      "shop-1",
+      syncSettingsSchema.parse({ cron: "30 6 * * *" }),
+      "Europe/Paris",
+      new Date(),
+    );
+    const parts = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Paris",
+      hour: "2-digit",
+      minute: "2-digit",
+    }).format(cron);
     expect(parts).toBe("06:30");
   });
 });
@@ -44,7 +59,8 @@ describe("scheduler tick and retention", () => {
   it("enqueues each due shop once even when replicas tick together", async () => {
     const { db } = database;
     const due = [newShop(), newShop(), newShop()];
-    for (const shop of due) await db.insert(shops).values({ ...shop, nextSyncAt: new Date(Date.now() - 60_000) });
+    for (const shop of due)
+      await db.insert(shops).values({ ...shop, nextSyncAt: new Date(Date.now() - 60_000) });
     const later = newShop();
     await db.insert(shops).values({ ...later, nextSyncAt: new Date(Date.now() + 3_600_000) });
     await Promise.all([enqueueDueSyncs(db), enqueueDueSyncs(db), enqueueDueSyncs(db)]);
@@ -72,7 +88,15 @@ describe("scheduler tick and retention", () => {
     await db.insert(shops).values(shop);
     const old = new Date(Date.now() - 100 * 86_400_000);
     await db.insert(webhookDeliveries).values([
-      { shopId: shop.id, deliveryId: "old", event: "x", payload: {}, outcome: "ignored", receivedAt: old, lastReceivedAt: old },
+      {
+        shopId: shop.id,
+        deliveryId: "old",
+        event: "x",
+        payload: {},
+        outcome: "ignored",
+        receivedAt: old,
+        lastReceivedAt: old,
+      },
       { shopId: shop.id, deliveryId: "new", event: "x", payload: {}, outcome: "ignored" },
     ]);
     await db.insert(syncRuns).values({ shopId: shop.id, status: "succeeded", queuedAt: old });

@@ -21,14 +21,24 @@ describe("npm run demo", () => {
       });
     });
     const summary = JSON.parse(first) as Record<string, string>;
-    for (const key of ["bridge", "ofn", "mailchimp", "brevo", "ofnApiKey", "mailchimpApiKey", "brevoApiKey"]) {
+    for (const key of [
+      "bridge",
+      "ofn",
+      "mailchimp",
+      "brevo",
+      "ofnApiKey",
+      "mailchimpApiKey",
+      "brevoApiKey",
+    ]) {
       expect(typeof summary[key], key).toBe("string");
     }
     const bridge = summary.bridge!.replace("localhost", "127.0.0.1");
     expect((await fetch(`${bridge}/readyz`)).status).toBe(200);
     // The seeded OFN user: two enterprises, about 1,200 customers, awkward ones included.
     const page = (await (
-      await fetch(`${summary.ofn}/api/v1/customers?per_page=100`, { headers: { "X-Api-Token": summary.ofnApiKey! } })
+      await fetch(`${summary.ofn}/api/v1/customers?per_page=100`, {
+        headers: { "X-Api-Token": summary.ofnApiKey! },
+      })
     ).json()) as { meta: { pagination: { results: number } } };
     expect(page.meta.pagination.results).toBeGreaterThan(1_100);
     const ping = await fetch(`${summary.mailchimp}/ping`, {

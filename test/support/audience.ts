@@ -23,7 +23,11 @@ export function audienceOf(world: World, shop: TestShop): Map<string, AudienceEn
   const listId = Number(shop.audienceId);
   for (const contact of world.brevo.account(shop.providerKey).contacts.values()) {
     out.set(contact.email, {
-      status: contact.emailBlacklisted ? "blocklisted" : contact.listIds.includes(listId) ? "in_list" : "not_in_list",
+      status: contact.emailBlacklisted
+        ? "blocklisted"
+        : contact.listIds.includes(listId)
+          ? "in_list"
+          : "not_in_list",
       fields: { ...contact.attributes },
       tags: String(contact.attributes.OFN_TAGS ?? "")
         .split(",")
@@ -38,14 +42,20 @@ export function audienceOf(world: World, shop: TestShop): Map<string, AudienceEn
 export function comparableAudience(audience: Map<string, AudienceEntry>): string {
   return JSON.stringify(
     [...audience.entries()]
-      .map(([email, entry]) => [email, entry.status, JSON.stringify(Object.entries(entry.fields).sort()), entry.tags])
+      .map(([email, entry]) => [
+        email,
+        entry.status,
+        JSON.stringify(Object.entries(entry.fields).sort()),
+        entry.tags,
+      ])
       .sort(),
   );
 }
 
 /** Marks a contact unsubscribed the way the provider does (Mailchimp status, Brevo blocklist). */
 export function unsubscribe(world: World, shop: TestShop, email: string): void {
-  if (shop.provider === "mailchimp") world.mailchimp.setMemberStatus(shop.providerKey, shop.audienceId, email, "unsubscribed");
+  if (shop.provider === "mailchimp")
+    world.mailchimp.setMemberStatus(shop.providerKey, shop.audienceId, email, "unsubscribed");
   else world.brevo.blocklist(shop.providerKey, email);
 }
 

@@ -6,12 +6,12 @@ import { eq } from "drizzle-orm";
 import { shops } from "../../src/db/schema/index.js";
 import { LimiterPool } from "../../src/limiter.js";
 import { createOfnClient } from "../../src/ofn/client.js";
+import type { ProviderKind } from "../../src/providers/types.js";
 import { type BrevoSimulator, brevoTestKey, startBrevoSimulator } from "../../src/sandbox/brevo.js";
 import { type MailchimpSimulator, startMailchimpSimulator } from "../../src/sandbox/mailchimp.js";
 import { type OfnSimulator, startOfnSimulator } from "../../src/sandbox/ofn.js";
 import { connectShop, saveEnterprises, saveProviderConnection } from "../../src/shops/connect.js";
 import { type ShopSettings, shopSettingsSchema } from "../../src/shops/settings.js";
-import type { ProviderKind } from "../../src/providers/types.js";
 import { createTestApp, type TestApp } from "./app.js";
 import { hex, uniqueId } from "./ids.js";
 
@@ -26,11 +26,14 @@ export interface World {
   close(): Promise<void>;
 }
 
-
 export async function createWorld(env: Record<string, string> = {}): Promise<World> {
   const ofn = await startOfnSimulator({ webhookTimeScale: 0.001 });
   const mailchimp = await startMailchimpSimulator();
-  const brevo = await startBrevoSimulator({ importProcessingMs: 5, generalPerHour: 100_000, contactsPerSecond: 1_000 });
+  const brevo = await startBrevoSimulator({
+    importProcessingMs: 5,
+    generalPerHour: 100_000,
+    contactsPerSecond: 1_000,
+  });
   const t = await createTestApp({
     OFN_INSTANCES: ofn.url,
     MAILCHIMP_BASE_URL: mailchimp.basePath,
@@ -69,7 +72,10 @@ export async function createShop(
   options: {
     provider?: ProviderKind;
     enterprises?: number;
-    settings?: Partial<{ sync: Partial<ShopSettings["sync"]>; campaigns: Partial<ShopSettings["campaigns"]> }>;
+    settings?: Partial<{
+      sync: Partial<ShopSettings["sync"]>;
+      campaigns: Partial<ShopSettings["campaigns"]>;
+    }>;
     mailchimpDoubleOptin?: boolean;
   } = {},
 ): Promise<TestShop> {
@@ -126,5 +132,12 @@ export async function createShop(
     campaigns: { fromName: "Shop", replyTo: sender, ...options.settings?.campaigns },
   });
   await deps.db.update(shops).set({ settings }).where(eq(shops.id, shopId));
-  return { shopId, ofnApiKey, enterpriseIds: enterprises.map((e) => e.id), provider, providerKey, audienceId };
+  return {
+    shopId,
+    ofnApiKey,
+    enterpriseIds: enterprises.map((e) => e.id),
+    provider,
+    providerKey,
+    audienceId,
+  };
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { OfnCustomer } from "../../src/ofn/types.js";
 import { mappingSchema } from "../../src/shops/settings.js";
-import { addCustomers, contactHash, isValidEmail, newContactBook, normaliseEmail } from "../../src/sync/mapping.js";
+import {
+  addCustomers,
+  contactHash,
+  isValidEmail,
+  newContactBook,
+  normaliseEmail,
+} from "../../src/sync/mapping.js";
 
 const mapping = mappingSchema.parse({});
 let nextId = 1;
@@ -24,7 +30,18 @@ describe("email normalisation", () => {
     for (const good of ["a@b.co", "élodie@ferme.fr", "x+tag@sub.domain.org", "o'brien@example.ie"]) {
       expect(isValidEmail(good), good).toBe(true);
     }
-    for (const bad of ["", "a", "a@b", "a@b.c", "a b@c.org", "a@@b.org", "a@localhost", "a..b@c.org", "@b.org", "a@-b.org"]) {
+    for (const bad of [
+      "",
+      "a",
+      "a@b",
+      "a@b.c",
+      "a b@c.org",
+      "a@@b.org",
+      "a@localhost",
+      "a..b@c.org",
+      "@b.org",
+      "a@-b.org",
+    ]) {
       expect(isValidEmail(bad), bad).toBe(false);
     }
   });
@@ -33,7 +50,13 @@ describe("email normalisation", () => {
 describe("customers to contacts", () => {
   it("counts and lists invalid emails and never keeps them", () => {
     const book = newContactBook();
-    addCustomers(book, [customer({ email: "not-an-email" }), customer({ email: "ok@example.org" })], "Ferme", mapping, null);
+    addCustomers(
+      book,
+      [customer({ email: "not-an-email" }), customer({ email: "ok@example.org" })],
+      "Ferme",
+      mapping,
+      null,
+    );
     expect(book.fetched).toBe(2);
     expect(book.invalid.map((i) => i.email)).toEqual(["not-an-email"]);
     expect([...book.contacts.keys()]).toEqual(["ok@example.org"]);
@@ -84,10 +107,24 @@ describe("customers to contacts", () => {
 
   it("makes one contact of the same email in two enterprises, merging tags and codes", () => {
     const book = newContactBook();
-    addCustomers(book, [customer({ email: "Same@Example.org", tags: ["amap"], code: "E1" })], "Ferme", mapping, null);
     addCustomers(
       book,
-      [customer({ enterprise_id: 2, email: "same@example.org ", first_name: "Other", tags: ["vip"], code: "E2" })],
+      [customer({ email: "Same@Example.org", tags: ["amap"], code: "E1" })],
+      "Ferme",
+      mapping,
+      null,
+    );
+    addCustomers(
+      book,
+      [
+        customer({
+          enterprise_id: 2,
+          email: "same@example.org ",
+          first_name: "Other",
+          tags: ["vip"],
+          code: "E2",
+        }),
+      ],
       "Épicerie",
       mapping,
       null,
@@ -101,10 +138,18 @@ describe("customers to contacts", () => {
 
   it("applies the mapping settings and the required tag", () => {
     const book = newContactBook();
-    const custom = mappingSchema.parse({ names: false, enterpriseTag: false, tagPrefix: "ofn:", code: false });
+    const custom = mappingSchema.parse({
+      names: false,
+      enterpriseTag: false,
+      tagPrefix: "ofn:",
+      code: false,
+    });
     addCustomers(
       book,
-      [customer({ email: "in@example.org", tags: ["Newsletter"] }), customer({ email: "out@example.org", tags: ["vip"] })],
+      [
+        customer({ email: "in@example.org", tags: ["Newsletter"] }),
+        customer({ email: "out@example.org", tags: ["vip"] }),
+      ],
       "Ferme",
       custom,
       "newsletter",

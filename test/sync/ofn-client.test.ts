@@ -82,7 +82,12 @@ describe("OFN client against the OFN simulator", () => {
     const pages = c.customerPages(11);
     const first = await pages.next();
     expect(first.value?.customers).toHaveLength(100);
-    sim.controls.addFault({ pathPrefix: "/api/v1/enterprises/11/customers", status: 504, body: null, remaining: 1 });
+    sim.controls.addFault({
+      pathPrefix: "/api/v1/enterprises/11/customers",
+      status: 504,
+      body: null,
+      remaining: 1,
+    });
     sim.controls.addFault({
       pathPrefix: "/api/v1/enterprises/11/customers",
       status: 502,
@@ -113,7 +118,12 @@ describe("OFN client against the OFN simulator", () => {
     );
     const evilServer = await listen(evil);
     try {
-      const c = createOfnClient({ instance: evilServer.url, apiKey: key, limiter: new Limiter(1), retryBaseMs: 5 });
+      const c = createOfnClient({
+        instance: evilServer.url,
+        apiKey: key,
+        limiter: new Limiter(1),
+        retryBaseMs: 5,
+      });
       await expect(readAll(c)).rejects.toThrow(/another host/);
       expect(stolen).toBe(0);
     } finally {

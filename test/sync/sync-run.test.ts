@@ -26,12 +26,12 @@ describe.each(PROVIDERS)("customer sync into %s", (provider) => {
     return (await getSyncRun(world.t.deps.database.db, run.id))!;
   }
   const counts = (run: { counts: unknown }) => run.counts as SyncCounts;
-  const emailsOf = (enterpriseId: number, n: number) =>
-    generateCustomers(enterpriseId, n).map((c) => c.email.trim().toLowerCase());
-
   it("writes new contacts once, then nothing when nothing changed", async () => {
     const shop = await createShop(world, { provider, enterprises: 2 });
-    world.ofn.addCustomers(shop.enterpriseIds[0]!, generateCustomers(shop.enterpriseIds[0]!, 230, { awkward: true }));
+    world.ofn.addCustomers(
+      shop.enterpriseIds[0]!,
+      generateCustomers(shop.enterpriseIds[0]!, 230, { awkward: true }),
+    );
     world.ofn.addCustomers(shop.enterpriseIds[1]!, generateCustomers(shop.enterpriseIds[1]!, 120));
     const first = await sync(shop);
     expect(first.status).toBe("succeeded");
@@ -152,9 +152,19 @@ describe.each(PROVIDERS)("customer sync into %s", (provider) => {
   });
 
   it("ends an interrupted run with the same audience as an uninterrupted one", async () => {
-    const shop = await createShop(world, { provider, enterprises: 2, settings: { sync: { consent: "subscribed" } } });
-    world.ofn.addCustomers(shop.enterpriseIds[0]!, generateCustomers(shop.enterpriseIds[0]!, 700, { awkward: true }));
-    world.ofn.addCustomers(shop.enterpriseIds[1]!, generateCustomers(shop.enterpriseIds[1]!, 400, { awkward: true }));
+    const shop = await createShop(world, {
+      provider,
+      enterprises: 2,
+      settings: { sync: { consent: "subscribed" } },
+    });
+    world.ofn.addCustomers(
+      shop.enterpriseIds[0]!,
+      generateCustomers(shop.enterpriseIds[0]!, 700, { awkward: true }),
+    );
+    world.ofn.addCustomers(
+      shop.enterpriseIds[1]!,
+      generateCustomers(shop.enterpriseIds[1]!, 400, { awkward: true }),
+    );
     const db = world.t.deps.database.db;
     // A worker dies once some contacts are written: its run stays "running" with a lease.
     const { run } = await enqueueSync(db, shop.shopId, "manual");
@@ -176,7 +186,10 @@ describe.each(PROVIDERS)("customer sync into %s", (provider) => {
     expect(partial).toBeGreaterThan(0);
     // Nothing takes it over while the lease holds; once it expires, another worker resumes it.
     expect(await runSyncRunNow(deps(), run.id, { owner: "other" })).toBe(false);
-    await db.update(syncRuns).set({ leaseExpiresAt: new Date(Date.now() - 1) }).where(eq(syncRuns.id, run.id));
+    await db
+      .update(syncRuns)
+      .set({ leaseExpiresAt: new Date(Date.now() - 1) })
+      .where(eq(syncRuns.id, run.id));
     expect(await runSyncRunNow(deps(), run.id, { owner: "other" })).toBe(true);
     const resumed = (await getSyncRun(db, run.id))!;
     expect(resumed.status).toBe("succeeded");

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import type { AppDeps } from "../../app.js";
-import { tokensEqual } from "../../control.js";
 import { findShopId } from "../../cli/sync-command.js";
+import { tokensEqual } from "../../control.js";
 import { rotateSealingKey } from "../../crypto/rotate.js";
-import { enqueueSync, getSyncRun } from "../../jobs/sync-queue.js";
 import { AppError } from "../../errors.js";
+import { enqueueSync, getSyncRun } from "../../jobs/sync-queue.js";
 import type { AppEnv } from "../env.js";
 
 /** Operator commands forwarded by the CLI to the running bridge (see src/control.ts). */

@@ -1,5 +1,5 @@
-import { Hono } from "hono";
 import { sql } from "drizzle-orm";
+import { Hono } from "hono";
 import type { AppDeps } from "../../app.js";
 import { tokensEqual } from "../../control.js";
 import { queryRows } from "../../db/client.js";
