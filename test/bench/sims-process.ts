@@ -59,6 +59,8 @@ function counts() {
     brevoWrites: writes(brevo.controls.requests),
     mailchimpRequests: mailchimp.controls.requests.length,
     brevoRequests: brevo.controls.requests.length,
+    // The simulators' own CPU, to tell a slow bridge from a busy simulator.
+    simCpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
   });
   for (const controls of [ofn.controls, mailchimp.controls, brevo.controls]) controls.requests = [];
 }

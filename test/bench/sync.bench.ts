@@ -9,7 +9,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { eq } from "drizzle-orm";
 import { formatTable } from "../../src/cli/progress.js";
 import { loadConfig } from "../../src/config.js";
 import { ofnKeyContext, ofnKeyLookupInput } from "../../src/crypto/contexts.js";
@@ -44,6 +43,7 @@ interface Seeded {
   brevoListId: string;
 }
 interface Counts {
+  simCpuMs: number;
   ofnRequests: number;
   mailchimpWrites: number;
   brevoWrites: number;
@@ -111,6 +111,7 @@ async function measure() {
   const wallMs = Math.round(performance.now() - started);
   const used = process.cpuUsage(cpu);
   const counts = await sims.send<Counts>({ cmd: "counts" });
+  process.stderr.write(`  simulators' CPU so far ${counts.simCpuMs} ms\n`);
   const providerWrites = provider === "mailchimp" ? counts.mailchimpWrites : counts.brevoWrites;
   return {
     result,
