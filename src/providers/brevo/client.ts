@@ -5,7 +5,7 @@
  * ignores x-sib-ratelimit-reset (brevo.md §5.4), which duplicates campaigns and sends.
  */
 import { createHash } from "node:crypto";
-import { BrevoClient } from "@getbrevo/brevo";
+import type { BrevoClient } from "@getbrevo/brevo";
 import { UpstreamError } from "../../errors.js";
 import { type Limiter, withRetry } from "../../limiter.js";
 import { toUpstreamError } from "./errors.js";
@@ -86,12 +86,20 @@ export function sleep(ms: number): Promise<void> {
 }
 
 export function createBrevoApi(options: BrevoClientOptions): BrevoApi {
-  const sdk = new BrevoClient({
-    apiKey: options.apiKey,
-    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-    maxRetries: 0,
-    timeoutInSeconds: options.timeoutSeconds ?? 60,
-  });
+  // Loaded on first use: the generated SDK is large and a Mailchimp-only bridge never needs it.
+  let sdkPromise: Promise<BrevoClient> | undefined;
+  const client = () => {
+    sdkPromise ??= import("@getbrevo/brevo").then(
+      ({ BrevoClient }) =>
+        new BrevoClient({
+          apiKey: options.apiKey,
+          ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+          maxRetries: 0,
+          timeoutInSeconds: options.timeoutSeconds ?? 60,
+        }),
+    );
+    return sdkPromise;
+  };
   const window = contactWindow(options.apiKey);
   const once = async <T>(bucket: Bucket, task: (sdk: BrevoClient) => Promise<T>): Promise<T> => {
     return options.limiter.run(async () => {
@@ -99,7 +107,7 @@ export function createBrevoApi(options: BrevoClientOptions): BrevoApi {
       // after a wait for a slot would bunch up with later ones in Brevo's one-second window.
       if (bucket === "contacts") await window.take();
       try {
-        return await task(sdk);
+        return await task(await client());
       } catch (error) {
         throw toUpstreamError(error, options.apiKey);
       }

@@ -3,7 +3,7 @@
  * is never copied; Brevo's own `message` field is quoted only when it is short and key-free.
  * Switch on `statusCode`: the SDK throws typed subclasses only for statuses each endpoint declares.
  */
-import { BrevoError } from "@getbrevo/brevo";
+import type { BrevoError } from "@getbrevo/brevo";
 import { UpstreamError } from "../../errors.js";
 import { scrubSecrets } from "../../logger.js";
 
@@ -47,7 +47,7 @@ const withReason = (text: string, reason: string | undefined) =>
 
 /** Maps a BrevoError to an UpstreamError; anything else (our own bugs, UpstreamErrors) passes through. */
 export function toUpstreamError(error: unknown, apiKey: string): unknown {
-  if (!(error instanceof BrevoError)) return error;
+  if (!isBrevoError(error)) return error;
   const status = error.statusCode;
   const { code, message } = bodyOf(error);
   const reason = quotable(message, apiKey);
@@ -128,4 +128,17 @@ function permanentMessage(
   if (status === 404)
     return withReason("Brevo could not find the list, contact or campaign asked for.", reason);
   return withReason(`Brevo rejected the request (HTTP ${status}${code ? `, ${code}` : ""}).`, reason);
+}
+
+/**
+ * The SDK is loaded lazily (it costs ~35 MB of memory, wasted for Mailchimp shops), so its error
+ * class is recognised by name rather than by instanceof on a statically imported class.
+ */
+function isBrevoError(error: unknown): error is BrevoError {
+  let proto = error instanceof Error ? Object.getPrototypeOf(error) : null;
+  while (proto && proto !== Error.prototype) {
+    if (proto.constructor?.name === "BrevoError") return true;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return false;
 }
