@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-    exclude: ["test/browser/**", "node_modules/**"],
+    // Browser and replica tests have configs of their own (vitest.browser/replicas.config.ts).
+    exclude: ["test/browser/**", "test/replicas/**", "node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -2,9 +2,12 @@
  * Prometheus metrics (prom-client) in a registry of our own. One bridge per process, so the
  * counters are module singletons; queue gauges are read from the database at scrape time.
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export const registry = new Registry();
+// Per-process memory, CPU, event-loop lag and heap (bridge_process_*, bridge_nodejs_*): with
+// several replicas, these are what tells one process's trouble from the others'.
+collectDefaultMetrics({ register: registry, prefix: "bridge_" });
 
 export const metrics = {
   syncs: new Counter({

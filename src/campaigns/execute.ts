@@ -28,10 +28,11 @@ export async function executeCampaign(
   hooks: ExecuteHooks = {},
 ): Promise<void> {
   const now = deps.now ?? (() => new Date());
+  // Progress follows the database, never runs ahead of it: a failure is recorded at the last step stored.
   const record = async (patch: StepPatch) => {
+    if (!(await recordStep(deps.db, row.id, lease.owner, lease.leaseMs, patch))) throw new LeaseLostError();
     if (patch.details) progress.details = patch.details as CampaignDetails;
     if (patch.status) progress.status = patch.status;
-    if (!(await recordStep(deps.db, row.id, lease.owner, lease.leaseMs, patch))) throw new LeaseLostError();
   };
   const details = () => progress.details;
 
@@ -54,15 +55,18 @@ export async function executeCampaign(
         return record({ status: "cancelled" });
       }
       case "pending": {
+        // The content is frozen together with the mark that a create is about to happen.
         const content = details().content ?? (await prepareContent(deps.db, context, row, details()));
-        if (!details().content)
-          await record({ subject: content.subject, details: { ...details(), content } });
-        const input = campaignInput(context, content);
         const found = details().createAttemptedAt
           ? await provider.findCampaignByTitle(content.title)
           : undefined;
-        if (!found) await record({ details: { ...details(), createAttemptedAt: now().toISOString() } });
-        const created = found ?? (await provider.createCampaign(input));
+        if (!found) {
+          await record({
+            subject: content.subject,
+            details: { ...details(), content, createAttemptedAt: now().toISOString() },
+          });
+        }
+        const created = found ?? (await provider.createCampaign(campaignInput(context, content)));
         providerId = created.id;
         await record({
           status: "created",
@@ -81,9 +85,9 @@ export async function executeCampaign(
         break;
       }
       case "content_set": {
-        const mode = details().mode ?? decideMode(row, context);
-        if (!details().mode) await record({ details: { ...details(), mode } });
-        await finishWithMode(mode, {
+        // Recorded with the step's next write: until then nothing depends on it.
+        if (!details().mode) progress.details = { ...details(), mode: decideMode(row, context) };
+        await finishWithMode(details().mode ?? "send_now", {
           deps,
           row,
           context,

@@ -28,7 +28,7 @@ interface FinishContext {
 
 export async function finishWithMode(mode: DeliveryMode, f: FinishContext): Promise<void> {
   const { provider, providerId, progress, record, now } = f;
-  if (mode === "draft") return record({ status: "draft" });
+  if (mode === "draft") return record({ status: "draft", details: progress.details });
   if (mode === "test") return sendTestMail(f);
 
   if (progress.details.sendAttemptedAt) {

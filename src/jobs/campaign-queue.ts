@@ -6,6 +6,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../db/client.js";
 import { campaigns } from "../db/schema/index.js";
+import { metrics } from "../metrics.js";
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 
@@ -83,7 +84,14 @@ export async function recordStep(
     .set({ ...patch, leaseExpiresAt: leaseUntil(leaseMs), updatedAt: new Date() })
     .where(and(eq(campaigns.id, id), eq(campaigns.leaseOwner, owner)))
     .returning({ id: campaigns.id });
+  if (rows.length > 0) countFinal(patch.status);
   return rows.length > 0;
+}
+
+/** bridge_campaigns_total: counted where a row becomes final, once (the write is lease-guarded). */
+function countFinal(status: string | undefined): void {
+  if (status && !(ACTIVE_STATUSES as readonly string[]).includes(status))
+    metrics.campaigns.inc({ outcome: status });
 }
 
 /** Gives the row back: final (status set) or to be retried at `runAt`. */
@@ -93,8 +101,10 @@ export async function releaseCampaign(
   owner: string,
   patch: StepPatch & { runAt?: Date },
 ): Promise<void> {
-  await db
+  const rows = await db
     .update(campaigns)
     .set({ ...patch, leaseOwner: null, leaseExpiresAt: null, updatedAt: new Date() })
-    .where(and(eq(campaigns.id, id), eq(campaigns.leaseOwner, owner)));
+    .where(and(eq(campaigns.id, id), eq(campaigns.leaseOwner, owner)))
+    .returning({ id: campaigns.id });
+  if (rows.length > 0) countFinal(patch.status);
 }

@@ -81,7 +81,7 @@ async function handleFailure(
   await releaseCampaign(deps.db, row.id, owner, {
     status: "failed",
     errorCode: retryable ? "GAVE_UP" : code,
-    errorMessage: retryable ? `${message} (gave up after ${row.attempts} attempts)` : message,
+    errorMessage: message,
     details: { ...progress.details, failedAtStatus: progress.status },
   });
 }

@@ -37,9 +37,12 @@ export async function enqueueSync(
   return enqueueSync(db, shopId, trigger);
 }
 
+/** Transaction-scoped advisory lock taken by every sync claim (any number in our own key space). */
+const SYNC_CLAIM_LOCK_ID = 7_246_902;
+
 /**
  * Claims the oldest runnable run: queued, or running with an expired lease. `maxRunning` caps
- * syncs running at once across every replica (checked at claim time; a soft cap under races).
+ * syncs running at once across every replica (MAX_CONCURRENT_SYNCS), checked at claim time.
  */
 export async function claimSyncRun(
   db: Db,
@@ -49,9 +52,15 @@ export async function claimSyncRun(
   onlyRunId?: string,
 ): Promise<SyncRunRow | undefined> {
   const only = onlyRunId ? sql`and r.id = ${onlyRunId}` : sql``;
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`update sync_runs set
+  // The running count below is read from the statement's snapshot, so claims racing from two
+  // replicas both saw "one slot left" and the cap was exceeded (test/replicas/sync-cap.test.ts).
+  // Claims are rare (one per run), so they simply take turns: the lock is held for this one
+  // short transaction, and the next claimer's snapshot sees the previous claim committed.
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SYNC_CLAIM_LOCK_ID})`);
+    return queryRows<{ id: string }>(
+      tx as unknown as Db,
+      sql`update sync_runs set
           status = 'running',
           lease_owner = ${owner},
           lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000}),
@@ -68,7 +77,8 @@ export async function claimSyncRun(
           limit 1
         )
         returning id`,
-  );
+    );
+  });
   const id = rows[0]?.id;
   if (!id) return undefined;
   const [run] = await db.select().from(syncRuns).where(eq(syncRuns.id, id));

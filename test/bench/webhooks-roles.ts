@@ -23,9 +23,13 @@ export interface Child {
 }
 
 export function startChild(role: string): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename.replace("-roles", ".bench"), "--role", role], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", import.meta.filename.replace("-roles", ".bench"), "--role", role],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   const waiting: Array<(value: unknown) => void> = [];
   createInterface({ input: child.stdout! }).on("line", (line) => waiting.shift()?.(JSON.parse(line)));
   return {
@@ -48,9 +52,12 @@ export function percentile(values: number[], p: number): number {
 export async function runRole(role: string): Promise<void> {
   const reply = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
   const handle = role === "sims" ? await simsRole() : loadRole;
-  createInterface({ input: process.stdin }).on("line", (line) => {
-    void handle(JSON.parse(line) as Record<string, unknown>).then(reply);
-  });
+  createInterface({ input: process.stdin })
+    .on("line", (line) => {
+      void handle(JSON.parse(line) as Record<string, unknown>).then(reply);
+    })
+    // The benchmark stopped or died: never outlive it.
+    .on("close", () => process.exit(0));
 }
 
 async function simsRole() {
@@ -110,7 +117,12 @@ async function loadRole(command: Record<string, unknown>): Promise<LoadResult> {
   return { latencies, rps: deliveries.length / seconds, statuses, acks };
 }
 
-function post(agent: http.Agent, base: URL, path: string, body: string): Promise<{ status: number; text: string }> {
+function post(
+  agent: http.Agent,
+  base: URL,
+  path: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((done) => {
     const request = http.request(
       {

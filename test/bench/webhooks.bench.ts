@@ -48,10 +48,12 @@ async function main() {
   const concurrency = Number(values.concurrency);
   const sims = startChild("sims");
   const load = startChild("load");
-  const accounts = await sims.send<{ basePath: string; accounts: Array<{ apiKey: string; listId: string }> }>({
-    cmd: "seed",
-    shops: shopCount,
-  });
+  const accounts = await sims.send<{ basePath: string; accounts: Array<{ apiKey: string; listId: string }> }>(
+    {
+      cmd: "seed",
+      shops: shopCount,
+    },
+  );
 
   // A real server gets a database of its own, dropped at the end; PGlite lives in a temporary folder.
   const serverUrl = loadConfig().DATABASE_URL;
@@ -104,7 +106,9 @@ async function main() {
   const toSend = sentAt
     .map((row) => new Date(row.sent_at).getTime() - (acceptedAt.get(row.shop_id) ?? Number.NaN))
     .filter((ms) => Number.isFinite(ms));
-  const provider = await sims.send<{ campaigns: number; sent: number; duplicates: number }>({ cmd: "counts" });
+  const provider = await sims.send<{ campaigns: number; sent: number; duplicates: number }>({
+    cmd: "counts",
+  });
 
   const report = {
     shops: shopCount,
@@ -121,8 +125,20 @@ async function main() {
   };
   process.stdout.write(
     `${formatTable([
-      { run: "bare hono", requests: deliveries.length, rps: report.bareRps, p50: round(percentile(bare.latencies, 0.5)), p99: round(percentile(bare.latencies, 0.99)) },
-      { run: "bridge", requests: deliveries.length, rps: report.rps, p50: report.ackP50Ms, p99: report.ackP99Ms },
+      {
+        run: "bare hono",
+        requests: deliveries.length,
+        rps: report.bareRps,
+        p50: round(percentile(bare.latencies, 0.5)),
+        p99: round(percentile(bare.latencies, 0.99)),
+      },
+      {
+        run: "bridge",
+        requests: deliveries.length,
+        rps: report.rps,
+        p50: report.ackP50Ms,
+        p99: report.ackP99Ms,
+      },
     ])}\n\n`,
   );
   process.stdout.write(
@@ -146,7 +162,10 @@ interface Delivery {
 }
 
 /** Per shop one opening: `perShop` deliveries alternating two owners' ids, each id repeated (OFN retries). */
-function buildDeliveries(tokens: Array<{ shopId: string; token: string; enterpriseId: number }>, perShop: number) {
+function buildDeliveries(
+  tokens: Array<{ shopId: string; token: string; enterpriseId: number }>,
+  perShop: number,
+) {
   const all: Delivery[] = [];
   const openedAt = new Date().toISOString();
   for (const { shopId, token, enterpriseId } of tokens) {
@@ -245,7 +264,9 @@ function serveBare(): Promise<string> {
     return c.json({ status: "accepted" });
   });
   return new Promise((ready) => {
-    serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => ready(`http://127.0.0.1:${info.port}`));
+    serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
+      ready(`http://127.0.0.1:${info.port}`),
+    );
   });
 }
 

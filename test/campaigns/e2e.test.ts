@@ -31,7 +31,10 @@ describe.each(PROVIDERS)("order cycle opened, end to end with %s", (provider) =>
     for (const shop of [coordinator, distributor]) {
       addSubscriber(world, shop, `customer-${shop.shopId}@example.org`);
       const user = shop.ofnApiKey;
-      world.ofn.setWebhookEndpoint(user, `${bridge.url}/webhooks/ofn/${await webhookToken(world, shop.shopId)}`);
+      world.ofn.setWebhookEndpoint(
+        user,
+        `${bridge.url}/webhooks/ofn/${await webhookToken(world, shop.shopId)}`,
+      );
     }
     const closeAt = new Date(Date.now() + 5 * 86_400_000);
     const opened = world.ofn.openOrderCycle({
@@ -46,7 +49,11 @@ describe.each(PROVIDERS)("order cycle opened, end to end with %s", (provider) =>
 
     // OFN retrying a delivery it thinks failed: the same bytes, the same id.
     const again = opened.deliveries[0]!;
-    const retry = await fetch(again.url, { method: "POST", headers: { "Content-Type": "application/json" }, body: again.rawBody });
+    const retry = await fetch(again.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: again.rawBody,
+    });
     expect(await retry.json()).toEqual({ status: "duplicate" });
 
     await drain(campaignDeps(world));

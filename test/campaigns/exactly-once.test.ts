@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listDeliveries } from "../../src/campaigns/dashboard.js";
 import { createTestApp, type TestApp } from "../support/app.js";
-import { campaignsOf, deliveriesOf, insertShop, nextCycleId, nextEnterpriseId, openedBody, post } from "./support.js";
+import {
+  campaignsOf,
+  deliveriesOf,
+  insertShop,
+  nextCycleId,
+  nextEnterpriseId,
+  openedBody,
+  post,
+} from "./support.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -52,7 +60,9 @@ describe("one campaign per shop and opening", () => {
   it("makes one campaign out of two owners' deliveries racing each other", async () => {
     const shop = await insertShop(t.database.db);
     const body = openedBody({ cycleId: nextCycleId(), coordinatorId: shop.enterpriseIds[0]! });
-    const bodies = Array.from({ length: 10 }, (_, i) => (i % 2 ? { ...body, id: `other-owner-${body.id}` } : body));
+    const bodies = Array.from({ length: 10 }, (_, i) =>
+      i % 2 ? { ...body, id: `other-owner-${body.id}` } : body,
+    );
     const responses = await Promise.all(bodies.map((b) => post(t.app)(shop.token, b)));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(await campaignsOf(t.database.db, shop.shopId, "announcement")).toHaveLength(1);
@@ -77,7 +87,9 @@ describe("re-openings", () => {
     expect(rows).toHaveLength(1);
     const deliveries = await listDeliveries({ db: t.database.db }, shop.shopId, { locale: "en" });
     expect(deliveries.map((d) => d.outcome)).toContain("not_announced:reopening_off");
-    expect(deliveries.map((d) => d.label)).toContain('Re-opening not announced ("announce re-openings" is off)');
+    expect(deliveries.map((d) => d.label)).toContain(
+      'Re-opening not announced ("announce re-openings" is off)',
+    );
   });
 
   it("get their own campaign when the shop announces re-openings", async () => {
@@ -93,7 +105,11 @@ describe("re-openings", () => {
     const { shop, first } = await reopen(true);
     const lateRetry = { ...first, id: crypto.randomUUID() };
     expect(await statusOf(await post(t.app)(shop.token, lateRetry))).toBe("duplicate");
-    const stale = openedBody({ cycleId: first.data.id, coordinatorId: first.data.coordinator_id, openedAt: "2026-03-01T09:00:00.000+01:00" });
+    const stale = openedBody({
+      cycleId: first.data.id,
+      coordinatorId: first.data.coordinator_id,
+      openedAt: "2026-03-01T09:00:00.000+01:00",
+    });
     expect(await statusOf(await post(t.app)(shop.token, stale))).toBe("ignored");
     expect(await campaignsOf(t.database.db, shop.shopId, "announcement")).toHaveLength(2);
   });
@@ -101,24 +117,37 @@ describe("re-openings", () => {
 
 describe("which enterprises' cycles are announced", () => {
   const deliver = async (shop: Awaited<ReturnType<typeof insertShop>>, coordinatorId: number) => {
-    const status = await statusOf(await post(t.app)(shop.token, openedBody({ cycleId: nextCycleId(), coordinatorId })));
+    const status = await statusOf(
+      await post(t.app)(shop.token, openedBody({ cycleId: nextCycleId(), coordinatorId })),
+    );
     const rows = await campaignsOf(t.database.db, shop.shopId, "announcement");
-    return { status, details: rows.map((r) => r.details as { enterpriseId: number; viaDistributor: boolean }) };
+    return {
+      status,
+      details: rows.map((r) => r.details as { enterpriseId: number; viaDistributor: boolean }),
+    };
   };
 
   it("announces its own coordinated cycles only where the enterprise has 'announce cycles' on", async () => {
-    const shop = await insertShop(t.database.db, { enterprises: [{ announceCycles: false }, { announceCycles: true }] });
+    const shop = await insertShop(t.database.db, {
+      enterprises: [{ announceCycles: false }, { announceCycles: true }],
+    });
     expect((await deliver(shop, shop.enterpriseIds[0]!)).status).toBe("ignored");
     const second = await deliver(shop, shop.enterpriseIds[1]!);
     expect(second.status).toBe("accepted");
-    expect(second.details).toEqual([expect.objectContaining({ enterpriseId: shop.enterpriseIds[1], viaDistributor: false })]);
+    expect(second.details).toEqual([
+      expect.objectContaining({ enterpriseId: shop.enterpriseIds[1], viaDistributor: false }),
+    ]);
   });
 
   it("announces a distributed cycle (someone else's coordinator) under its first announcing enterprise", async () => {
-    const shop = await insertShop(t.database.db, { enterprises: [{ announceCycles: false }, { announceCycles: true }] });
+    const shop = await insertShop(t.database.db, {
+      enterprises: [{ announceCycles: false }, { announceCycles: true }],
+    });
     const result = await deliver(shop, nextEnterpriseId());
     expect(result.status).toBe("accepted");
-    expect(result.details).toEqual([expect.objectContaining({ enterpriseId: shop.enterpriseIds[1], viaDistributor: true })]);
+    expect(result.details).toEqual([
+      expect.objectContaining({ enterpriseId: shop.enterpriseIds[1], viaDistributor: true }),
+    ]);
   });
 
   it("does not announce an excluded coordinator, nor anything when no enterprise announces", async () => {
@@ -140,11 +169,21 @@ describe("which enterprises' cycles are announced", () => {
 
 describe("last call", () => {
   it("is planned hours before closing and replaced when the cycle re-opens with another closing", async () => {
-    const shop = await insertShop(t.database.db, { campaigns: { lastCallEnabled: true, lastCallHoursBefore: 6 } });
+    const shop = await insertShop(t.database.db, {
+      campaigns: { lastCallEnabled: true, lastCallHoursBefore: 6 },
+    });
     const cycleId = nextCycleId();
     const coordinatorId = shop.enterpriseIds[0]!;
     const closeAt = new Date(Date.now() + 3 * 86_400_000);
-    await post(t.app)(shop.token, openedBody({ cycleId, coordinatorId, openedAt: new Date().toISOString(), closeAt: closeAt.toISOString() }));
+    await post(t.app)(
+      shop.token,
+      openedBody({
+        cycleId,
+        coordinatorId,
+        openedAt: new Date().toISOString(),
+        closeAt: closeAt.toISOString(),
+      }),
+    );
     const [first] = await campaignsOf(t.database.db, shop.shopId, "last_call");
     expect(first?.status).toBe("pending");
     expect(first?.runAt.getTime()).toBe(closeAt.getTime() - 6 * 3_600_000);
@@ -152,7 +191,12 @@ describe("last call", () => {
     const newClose = new Date(closeAt.getTime() + 86_400_000);
     await post(t.app)(
       shop.token,
-      openedBody({ cycleId, coordinatorId, openedAt: new Date(Date.now() + 1_000).toISOString(), closeAt: newClose.toISOString() }),
+      openedBody({
+        cycleId,
+        coordinatorId,
+        openedAt: new Date(Date.now() + 1_000).toISOString(),
+        closeAt: newClose.toISOString(),
+      }),
     );
     const rows = await campaignsOf(t.database.db, shop.shopId, "last_call");
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, r]));
@@ -167,8 +211,14 @@ describe("last call", () => {
     const cycleId = nextCycleId();
     const coordinatorId = shop.enterpriseIds[0]!;
     const closeAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    await post(t.app)(shop.token, openedBody({ cycleId, coordinatorId, openedAt: new Date().toISOString(), closeAt }));
-    await post(t.app)(shop.token, openedBody({ cycleId, coordinatorId, openedAt: new Date(Date.now() + 1_000).toISOString(), closeAt }));
+    await post(t.app)(
+      shop.token,
+      openedBody({ cycleId, coordinatorId, openedAt: new Date().toISOString(), closeAt }),
+    );
+    await post(t.app)(
+      shop.token,
+      openedBody({ cycleId, coordinatorId, openedAt: new Date(Date.now() + 1_000).toISOString(), closeAt }),
+    );
     const rows = await campaignsOf(t.database.db, shop.shopId, "last_call");
     expect(rows.map((r) => r.status)).toEqual(["pending"]);
   });

@@ -8,7 +8,6 @@ import { campaigns } from "../../src/db/schema/index.js";
 import { MAX_CAMPAIGN_ATTEMPTS, runOneCampaign } from "../../src/jobs/campaign-worker.js";
 import type { NewsletterProvider } from "../../src/providers/types.js";
 import { createShop, createWorld, type TestShop, type World } from "../support/world.js";
-import { nextCycleId, openedBody } from "./support.js";
 import {
   addSubscriber,
   campaignDeps,
@@ -18,6 +17,7 @@ import {
   setCampaignSettings,
   webhookToken,
 } from "./provider-world.js";
+import { nextCycleId, openedBody } from "./support.js";
 
 /** Deps whose provider runs `method` for real, then never answers: the process "dies" right there. */
 function dyingAfter(deps: CampaignDeps, method: "createCampaign" | "sendCampaign"): CampaignDeps {
@@ -64,7 +64,10 @@ describe.each(PROVIDERS)("campaign state machine with %s", (provider) => {
 
   const row = async (id: string) => (await db().select().from(campaigns).where(eq(campaigns.id, id)))[0]!;
   const expireLease = (id: string) =>
-    db().update(campaigns).set({ leaseExpiresAt: sql`now() - interval '1 second'` }).where(eq(campaigns.id, id));
+    db()
+      .update(campaigns)
+      .set({ leaseExpiresAt: sql`now() - interval '1 second'` })
+      .where(eq(campaigns.id, id));
   const sentOnce = (shop: TestShop) => {
     const seen = providerCampaigns(world, shop);
     expect(seen).toHaveLength(1);
@@ -115,7 +118,9 @@ describe.each(PROVIDERS)("campaign state machine with %s", (provider) => {
     const unverified = `news-${shop.shopId}@unverified.example`;
     await setCampaignSettings(world, shop.shopId, { replyTo: unverified });
     if (provider === "brevo") {
-      world.brevo.account(shop.providerKey).senders.push({ id: 900, name: "News", email: unverified, active: false });
+      world.brevo
+        .account(shop.providerKey)
+        .senders.push({ id: 900, name: "News", email: unverified, active: false });
     }
     await drain(campaignDeps(world));
     const failed = await row(campaignId);
@@ -123,7 +128,8 @@ describe.each(PROVIDERS)("campaign state machine with %s", (provider) => {
     expect(failed.errorMessage).toMatch(/verified/i);
     expect(providerCampaigns(world, shop).every((c) => c.sentTo.length === 0)).toBe(true);
 
-    if (provider === "mailchimp") world.mailchimp.account(shop.providerKey).fromEmailVerified.push(unverified);
+    if (provider === "mailchimp")
+      world.mailchimp.account(shop.providerKey).fromEmailVerified.push(unverified);
     else world.brevo.account(shop.providerKey).senders.find((s) => s.email === unverified)!.active = true;
     await retryCampaign({ db: db() }, shop.shopId, campaignId);
     await drain(campaignDeps(world));
@@ -135,7 +141,13 @@ describe.each(PROVIDERS)("campaign state machine with %s", (provider) => {
     const controls = provider === "mailchimp" ? world.mailchimp.controls : world.brevo.controls;
     const path = provider === "mailchimp" ? "/campaigns" : "/emailCampaigns";
     const { shop, campaignId } = await openedCycle();
-    controls.addFault({ method: "POST", pathPrefix: path, status: 503, body: { message: "down" }, remaining: 1 });
+    controls.addFault({
+      method: "POST",
+      pathPrefix: path,
+      status: 503,
+      body: { message: "down" },
+      remaining: 1,
+    });
     const deps = campaignDeps(world, { campaignRetryBaseMs: 60_000 });
     await runOneCampaign(deps, { owner: "worker-a" });
     const waiting = await row(campaignId);
@@ -147,13 +159,23 @@ describe.each(PROVIDERS)("campaign state machine with %s", (provider) => {
     sentOnce(shop);
 
     const second = await openedCycle();
-    controls.addFault({ method: "POST", pathPrefix: path, status: 503, body: { message: "down" }, remaining: 100 });
+    controls.addFault({
+      method: "POST",
+      pathPrefix: path,
+      status: 503,
+      body: { message: "down" },
+      remaining: 100,
+    });
     try {
       await drain(campaignDeps(world, { campaignRetryBaseMs: 0 }));
     } finally {
       controls.faults = [];
     }
-    expect(await row(second.campaignId)).toMatchObject({ status: "failed", errorCode: "GAVE_UP", attempts: MAX_CAMPAIGN_ATTEMPTS });
+    expect(await row(second.campaignId)).toMatchObject({
+      status: "failed",
+      errorCode: "GAVE_UP",
+      attempts: MAX_CAMPAIGN_ATTEMPTS,
+    });
   });
 
   it("schedules after the delay, on a quarter hour for Mailchimp", async () => {
@@ -183,9 +205,14 @@ describe.each(PROVIDERS)("campaign state machine with %s", (provider) => {
   });
 
   it("sends the last call when it is due, and cancels one already in the provider when the cycle re-opens", async () => {
-    const { shop, body, token } = await openedCycle({ settings: { lastCallEnabled: true, lastCallHoursBefore: 24 } });
+    const { shop, body, token } = await openedCycle({
+      settings: { lastCallEnabled: true, lastCallHoursBefore: 24 },
+    });
     await drain(campaignDeps(world));
-    const [lastCall] = await db().select().from(campaigns).where(sql`${campaigns.shopId} = ${shop.shopId} and ${campaigns.kind} = 'last_call'`);
+    const [lastCall] = await db()
+      .select()
+      .from(campaigns)
+      .where(sql`${campaigns.shopId} = ${shop.shopId} and ${campaigns.kind} = 'last_call'`);
     expect(lastCall?.status).toBe("pending");
     // Time passes: the last call is due; a worker creates it, then the cycle re-opens with a later closing.
     await db().update(campaigns).set({ runAt: new Date() }).where(eq(campaigns.id, lastCall!.id));
@@ -194,7 +221,11 @@ describe.each(PROVIDERS)("campaign state machine with %s", (provider) => {
     const reopened = {
       ...body,
       id: randomUUID(),
-      data: { ...body.data, opened_at: new Date(Date.now() + 1000).toISOString(), orders_close_at: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+      data: {
+        ...body.data,
+        opened_at: new Date(Date.now() + 1000).toISOString(),
+        orders_close_at: new Date(Date.now() + 5 * 86_400_000).toISOString(),
+      },
     };
     await receiveWebhook({ db: db() }, { token, rawBody: JSON.stringify(reopened) });
     await drain(campaignDeps(world));
@@ -202,7 +233,12 @@ describe.each(PROVIDERS)("campaign state machine with %s", (provider) => {
     const seen = providerCampaigns(world, shop);
     expect(seen.filter((c) => c.sentTo.length > 0)).toHaveLength(1); // the announcement only
 
-    const [next] = await db().select().from(campaigns).where(sql`${campaigns.shopId} = ${shop.shopId} and ${campaigns.kind} = 'last_call' and ${campaigns.status} = 'pending'`);
+    const [next] = await db()
+      .select()
+      .from(campaigns)
+      .where(
+        sql`${campaigns.shopId} = ${shop.shopId} and ${campaigns.kind} = 'last_call' and ${campaigns.status} = 'pending'`,
+      );
     await db().update(campaigns).set({ runAt: new Date() }).where(eq(campaigns.id, next!.id));
     await drain(campaignDeps(world));
     expect(await row(next!.id)).toMatchObject({ status: "sent" });

@@ -14,7 +14,10 @@ export function campaignDeps(world: World, overrides: Partial<CampaignDeps> = {}
 }
 
 /** Runs due campaigns until none is left (each call is one claim). */
-export async function drain(deps: CampaignDeps, options: Partial<CampaignWorkerOptions> = {}): Promise<number> {
+export async function drain(
+  deps: CampaignDeps,
+  options: Partial<CampaignWorkerOptions> = {},
+): Promise<number> {
   let runs = 0;
   while (await runOneCampaign(deps, { owner: `test-${uniqueId()}`, ...options })) runs++;
   return runs;
@@ -52,7 +55,8 @@ export function providerCampaigns(world: World, shop: TestShop): SeenCampaign[] 
 }
 
 export function addSubscriber(world: World, shop: TestShop, email: string): void {
-  if (shop.provider === "mailchimp") world.mailchimp.addMember(shop.providerKey, shop.audienceId, { email, status: "subscribed" });
+  if (shop.provider === "mailchimp")
+    world.mailchimp.addMember(shop.providerKey, shop.audienceId, { email, status: "subscribed" });
   else world.brevo.addContact(shop.providerKey, { email, listIds: [Number(shop.audienceId)] });
 }
 
@@ -61,7 +65,10 @@ export async function setShop(world: World, shopId: string, values: Partial<type
 }
 
 export async function webhookToken(world: World, shopId: string): Promise<string> {
-  const { token } = await regenerateWebhookToken({ db: world.t.deps.database.db, publicUrl: "http://x" }, shopId);
+  const { token } = await regenerateWebhookToken(
+    { db: world.t.deps.database.db, publicUrl: "http://x" },
+    shopId,
+  );
   return token;
 }
 

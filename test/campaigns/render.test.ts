@@ -42,7 +42,10 @@ describe("dates in the shop's language and time zone", () => {
   });
 
   it("writes Australian English and French for a shop in Melbourne", () => {
-    const en = renderCampaign(defaultTemplate("en", "announcement"), context({ timeZone: "Australia/Melbourne" }));
+    const en = renderCampaign(
+      defaultTemplate("en", "announcement"),
+      context({ timeZone: "Australia/Melbourne" }),
+    );
     expect(plain(en.variables.opens_at)).toBe("Tuesday 7 February at 5:10 pm");
     expect(plain(en.variables.closes_time)).toBe("12:00 pm");
     const fr = renderCampaign(
@@ -70,11 +73,15 @@ describe("values are escaped, bodies sanitised", () => {
       defaultTemplate("en", "announcement"),
       context({ orderCycle: hostile, shopName: "<b>Bold</b> farm" }),
     );
-    expect(rendered.bodyHtml).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;friends&quot;");
+    expect(rendered.bodyHtml).toContain(
+      "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;friends&quot;",
+    );
     expect(rendered.bodyHtml).toContain("&lt;b&gt;Bold&lt;/b&gt; farm");
     expect(rendered.bodyHtml).not.toContain("<img");
     expect(rendered.bodyHtml).not.toContain("<b>");
-    expect(rendered.subject).toBe(`<img src=x onerror="alert(1)"> & "friends": orders are open at <b>Bold</b> farm`);
+    expect(rendered.subject).toBe(
+      `<img src=x onerror="alert(1)"> & "friends": orders are open at <b>Bold</b> farm`,
+    );
     expect(rendered.html).toContain("<title>&lt;img");
   });
 
@@ -89,7 +96,9 @@ describe("values are escaped, bodies sanitised", () => {
     );
     expect(rendered.bodyHtml).toContain("<h1>Open!</h1>");
     expect(rendered.bodyHtml).toContain("<strong>Green Farm</strong> is <em>open</em>");
-    expect(rendered.bodyHtml).toContain('<a href="https://openfoodnetwork.org.au/green-farm/shop">our shop</a>');
+    expect(rendered.bodyHtml).toContain(
+      '<a href="https://openfoodnetwork.org.au/green-farm/shop">our shop</a>',
+    );
     expect(rendered.bodyHtml).toContain("<li>closes Wednesday 8 February at 02:00</li>");
   });
 
@@ -126,15 +135,21 @@ describe("sanitizeHtml", () => {
     ["<script>alert(1)</script><p>after</p>", "<p>after</p>"],
     ['<a href="javascript:alert(1)">x</a>', "<a>x</a>"],
     ['<a href="java&#x09;script:alert(1)">x</a>', "<a>x</a>"],
-    ['<a href="https://ok.example/?a=1&amp;b=2" target="_blank">x</a>', '<a href="https://ok.example/?a=1&amp;b=2">x</a>'],
-    ['<img src="https://ok.example/a.png" onerror="x" width="200">', '<img src="https://ok.example/a.png" width="200">'],
+    [
+      '<a href="https://ok.example/?a=1&amp;b=2" target="_blank">x</a>',
+      '<a href="https://ok.example/?a=1&amp;b=2">x</a>',
+    ],
+    [
+      '<img src="https://ok.example/a.png" onerror="x" width="200">',
+      '<img src="https://ok.example/a.png" width="200">',
+    ],
     ["<style>p{}</style><iframe src=x></iframe>text", "text"],
     ["<b>unclosed <i>nested", "<b>unclosed <i>nested</i></b>"],
     ["</div>stray close", "stray close"],
     ["a < b && c > d", "a &lt; b &amp;&amp; c &gt; d"],
     ["&copy; &eacute;t&eacute; &lt;tag&gt;", "&copy; &eacute;t&eacute; &lt;tag&gt;"],
     ["<!-- hidden --><p>seen</p>", "<p>seen</p>"],
-    ['<svg><script>alert(1)</script></svg>ok', "ok"],
+    ["<svg><script>alert(1)</script></svg>ok", "ok"],
     ['<p title="x" style="color:red">t</p>', "<p>t</p>"],
   ])("%s", (input, expected) => {
     expect(sanitizeHtml(input)).toBe(expected);

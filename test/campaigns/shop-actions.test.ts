@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listCampaigns, listDeliveries } from "../../src/campaigns/dashboard.js";
-import { retryCampaign, sendTestCampaign, simulateOrderCycleOpened } from "../../src/campaigns/shop-actions.js";
+import {
+  retryCampaign,
+  sendTestCampaign,
+  simulateOrderCycleOpened,
+} from "../../src/campaigns/shop-actions.js";
 import { AppError } from "../../src/errors.js";
 import { createShop, createWorld, type World } from "../support/world.js";
 import {
@@ -24,7 +28,9 @@ describe.each(PROVIDERS)("the shop's campaign buttons with %s", (provider) => {
     const shop = await createShop(world, { provider });
     addSubscriber(world, shop, `customer-${shop.shopId}@example.org`);
     addTestAddress(world, shop, "me@shop.example");
-    const row = await sendTestCampaign({ ...campaignDeps(world), owner: "web" }, shop.shopId, ["me@shop.example"]);
+    const row = await sendTestCampaign({ ...campaignDeps(world), owner: "web" }, shop.shopId, [
+      "me@shop.example",
+    ]);
     expect(row).toMatchObject({ kind: "test", status: "draft" });
     const seen = providerCampaigns(world, shop);
     expect(seen).toHaveLength(1);
@@ -38,7 +44,9 @@ describe.each(PROVIDERS)("the shop's campaign buttons with %s", (provider) => {
   it("'send me a test' still sends when the checklist has a complaint, and shows it as a warning", async () => {
     const shop = await createShop(world, { provider }); // no subscriber yet
     addTestAddress(world, shop, "me@shop.example");
-    const row = await sendTestCampaign({ ...campaignDeps(world), owner: "web" }, shop.shopId, ["me@shop.example"]);
+    const row = await sendTestCampaign({ ...campaignDeps(world), owner: "web" }, shop.shopId, [
+      "me@shop.example",
+    ]);
     expect(row.status).toBe("draft");
     expect(providerCampaigns(world, shop)[0]!.tests).toEqual([["me@shop.example"]]);
     const [view] = await listCampaigns({ db: world.t.deps.database.db }, shop.shopId, { locale: "en" });
@@ -58,7 +66,10 @@ describe.each(PROVIDERS)("the shop's campaign buttons with %s", (provider) => {
   });
 
   it("'simulate order cycle opened' runs the real intake: a draft in the provider plus a test email", async () => {
-    const shop = await createShop(world, { provider, settings: { campaigns: { testEmails: ["owner@shop.example"] } } });
+    const shop = await createShop(world, {
+      provider,
+      settings: { campaigns: { testEmails: ["owner@shop.example"] } },
+    });
     addSubscriber(world, shop, `customer-${shop.shopId}@example.org`);
     addTestAddress(world, shop, "owner@shop.example");
     const recorded = await simulateOrderCycleOpened(campaignDeps(world), shop.shopId);
@@ -72,7 +83,11 @@ describe.each(PROVIDERS)("the shop's campaign buttons with %s", (provider) => {
     const [view] = await listCampaigns({ db: world.t.deps.database.db }, shop.shopId, { locale: "en" });
     expect(view).toMatchObject({ kind: "announcement", status: "draft", simulated: true });
     const [delivery] = await listDeliveries({ db: world.t.deps.database.db }, shop.shopId, { locale: "en" });
-    expect(delivery).toMatchObject({ event: "order_cycle.opened", outcome: "accepted", label: "Campaign queued" });
+    expect(delivery).toMatchObject({
+      event: "order_cycle.opened",
+      outcome: "accepted",
+      label: "Campaign queued",
+    });
     // A second click is a new sample cycle, never taken for a re-opening.
     expect((await simulateOrderCycleOpened(campaignDeps(world), shop.shopId)).status).toBe("accepted");
   });
@@ -81,7 +96,9 @@ describe.each(PROVIDERS)("the shop's campaign buttons with %s", (provider) => {
     const shop = await createShop(world, { provider });
     const other = await createShop(world, { provider });
     addTestAddress(world, shop, "me@shop.example");
-    const row = await sendTestCampaign({ ...campaignDeps(world), owner: "web" }, shop.shopId, ["me@shop.example"]);
+    const row = await sendTestCampaign({ ...campaignDeps(world), owner: "web" }, shop.shopId, [
+      "me@shop.example",
+    ]);
     const db = world.t.deps.database.db;
     await expect(retryCampaign({ db }, shop.shopId, row.id)).rejects.toMatchObject({ code: "CONFLICT" });
     const denied = await retryCampaign({ db }, other.shopId, row.id).catch((error: unknown) => error);

@@ -92,7 +92,9 @@ export function post(app: { request: (path: string, init: RequestInit) => Respon
 }
 
 export async function campaignsOf(db: Db, shopId: string, kind?: string) {
-  const where = kind ? and(eq(campaigns.shopId, shopId), eq(campaigns.kind, kind)) : eq(campaigns.shopId, shopId);
+  const where = kind
+    ? and(eq(campaigns.shopId, shopId), eq(campaigns.kind, kind))
+    : eq(campaigns.shopId, shopId);
   return db.select().from(campaigns).where(where);
 }
 

@@ -27,10 +27,16 @@ describe("POST /webhooks/ofn/:token", () => {
     const shop = await insertShop(t.database.db);
     const broken = await post(t.app)(shop.token, '{"id": "x", "event": ');
     expect(broken.status).toBe(400);
-    expect((await broken.json()).error).toMatchObject({ code: "VALIDATION", message: "The request body is not valid JSON." });
+    expect((await broken.json()).error).toMatchObject({
+      code: "VALIDATION",
+      message: "The request body is not valid JSON.",
+    });
 
     const body = openedBody({ cycleId: nextCycleId(), coordinatorId: shop.enterpriseIds[0]! });
-    const wrongDate = await post(t.app)(shop.token, { ...body, data: { ...body.data, opened_at: "2023-02-07 17:12:45 +1100" } });
+    const wrongDate = await post(t.app)(shop.token, {
+      ...body,
+      data: { ...body.data, opened_at: "2023-02-07 17:12:45 +1100" },
+    });
     expect(wrongDate.status).toBe(400);
     expect((await wrongDate.json()).error.message).toMatch(/data\.opened_at: expected an ISO 8601 date-time/);
 
@@ -42,7 +48,11 @@ describe("POST /webhooks/ofn/:token", () => {
 
   it("answers 413 to a body over 64 KB", async () => {
     const shop = await insertShop(t.database.db);
-    const body = openedBody({ cycleId: nextCycleId(), coordinatorId: shop.enterpriseIds[0]!, name: "x".repeat(65 * 1024) });
+    const body = openedBody({
+      cycleId: nextCycleId(),
+      coordinatorId: shop.enterpriseIds[0]!,
+      name: "x".repeat(65 * 1024),
+    });
     const response = await post(t.app)(shop.token, body);
     expect(response.status).toBe(413);
     expect((await response.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
@@ -54,7 +64,10 @@ describe("POST /webhooks/ofn/:token", () => {
     const body = openedBody({ cycleId: nextCycleId(), coordinatorId: shop.enterpriseIds[0]! });
     expect((await post(t.app)("A".repeat(43), body)).status).toBe(404);
     expect((await post(t.app)("short", body)).status).toBe(404);
-    const { token } = await regenerateWebhookToken({ db: t.database.db, publicUrl: "https://bridge.test" }, shop.shopId);
+    const { token } = await regenerateWebhookToken(
+      { db: t.database.db, publicUrl: "https://bridge.test" },
+      shop.shopId,
+    );
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect((await post(t.app)(shop.token, body)).status).toBe(404);
     expect((await post(t.app)(token, body)).status).toBe(200);
@@ -87,7 +100,10 @@ describe("POST /webhooks/ofn/:token", () => {
 
   it("never writes the token into the request log", async () => {
     const shop = await insertShop(t.database.db);
-    await post(t.app)(shop.token, openedBody({ cycleId: nextCycleId(), coordinatorId: shop.enterpriseIds[0]! }));
+    await post(t.app)(
+      shop.token,
+      openedBody({ cycleId: nextCycleId(), coordinatorId: shop.enterpriseIds[0]! }),
+    );
     expect(t.logs.text()).not.toContain(shop.token);
   });
 });
@@ -98,7 +114,10 @@ describe("failed token lookups", () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 30; i++) {
-        statuses.push((await post(own.app)(`unknown-token-${i}-${"x".repeat(30)}`, { id: "1", event: "e", data: {} })).status);
+        statuses.push(
+          (await post(own.app)(`unknown-token-${i}-${"x".repeat(30)}`, { id: "1", event: "e", data: {} }))
+            .status,
+        );
       }
       expect(statuses.every((status) => status === 404)).toBe(true);
       const blocked = await post(own.app)("y".repeat(43), { id: "1", event: "e", data: {} });

@@ -11,6 +11,7 @@ import type { AppDeps } from "../../app.js";
 import { receiveWebhook } from "../../campaigns/intake.js";
 import { FailedLookupLimiter } from "../../campaigns/lookup-limiter.js";
 import { AppError } from "../../errors.js";
+import { metrics } from "../../metrics.js";
 import type { AppEnv } from "../env.js";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -28,6 +29,7 @@ export function webhookRoutes(deps: AppDeps, limiter = new FailedLookupLimiter()
     const t = c.get("t");
     const address = clientAddress(c, deps.config.TRUST_PROXY);
     if (limiter.isBlocked(address)) {
+      metrics.webhookDeliveries.inc({ outcome: "rate_limited" });
       c.header("Retry-After", String(limiter.retryAfterSeconds(address)));
       throw new AppError("RATE_LIMITED", t("webhook.rateLimited"));
     }
@@ -35,6 +37,14 @@ export function webhookRoutes(deps: AppDeps, limiter = new FailedLookupLimiter()
       { db: deps.database.db },
       { token: c.req.param("token") ?? "", rawBody: await c.req.text() },
     );
+    metrics.webhookDeliveries.inc({
+      outcome:
+        result.kind === "recorded"
+          ? result.status
+          : result.kind === "unknown_token"
+            ? "unknown_token"
+            : "invalid",
+    });
     switch (result.kind) {
       case "unknown_token":
         limiter.recordFailure(address);
