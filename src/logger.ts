@@ -47,7 +47,17 @@ export function scrubSecrets(text: string): string {
 function censorFields(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== "object") return value;
   if (value instanceof Error) {
-    return { type: value.name, message: value.message, code: (value as { code?: unknown }).code };
+    // drizzle wraps a database error as "Failed query: <sql>\nparams: <every bound value>": the
+    // values are customers' emails and names (a whole chunk of them), and the reason itself is only
+    // in `cause`. So the parameters are cut, and the cause chain is kept (fault tests found both).
+    const message = value.message.replace(/\nparams: [\s\S]*$/, "");
+    const cause = value.cause !== undefined && depth < 3 ? censorFields(value.cause, depth + 1) : undefined;
+    return {
+      type: value.name,
+      message: message.length > 1_000 ? `${message.slice(0, 1_000)}…` : message,
+      code: (value as { code?: unknown }).code,
+      ...(cause !== undefined ? { cause } : {}),
+    };
   }
   if (Array.isArray(value)) return value.map((item) => censorFields(item, depth + 1));
   const out: Record<string, unknown> = {};

@@ -3,6 +3,7 @@
  * (the payment test button, real payment events) is accepted with a minimal envelope and ignored.
  */
 import { z } from "zod";
+import { findUnstorable } from "../db/storable.js";
 
 /** ISO 8601 with an offset, as Rails' `TimeWithZone#as_json` writes it: `2023-02-07T17:12:45.000+11:00`. */
 const isoInstant = z.iso.datetime({ offset: true, message: "expected an ISO 8601 date-time with an offset" });
@@ -45,8 +46,26 @@ export type ParsedDelivery =
 
 export type ParseResult = { ok: true; delivery: ParsedDelivery } | { ok: false; message: string };
 
+/** Deeper than any OFN payload (4 levels) by far. */
+const MAX_DEPTH = 32;
+
+/**
+ * Why a decoded body cannot be stored as it is, or undefined. Checked before anything else, so
+ * such a body gets a 400 naming the problem instead of a database error (a 500, which OFN would
+ * retry for days); the fuzz tests found both cases.
+ */
+function unstorable(body: unknown): string | undefined {
+  const found = findUnstorable(body, MAX_DEPTH);
+  if (!found) return undefined;
+  return found.reason === "depth"
+    ? `invalid webhook body: nested deeper than ${MAX_DEPTH} levels`
+    : `invalid webhook body: ${found.path.join(".") || "body"}: text with a NUL character or broken Unicode`;
+}
+
 /** Validates a decoded JSON body; the message names the first offending field. */
 export function parseDelivery(body: unknown): ParseResult {
+  const problem = unstorable(body);
+  if (problem) return { ok: false, message: problem };
   const envelope = envelopeSchema.safeParse(body);
   if (!envelope.success) return { ok: false, message: describe(envelope.error, "") };
   const { id, event, data } = envelope.data;

@@ -7,6 +7,7 @@
 import { zValidator } from "@hono/zod-validator";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { z } from "zod";
+import { findUnstorable } from "../../db/storable.js";
 import { AppError, type ErrorCode } from "../../errors.js";
 import type { AppEnv } from "../env.js";
 import type { Access, Authenticate, Caller } from "./auth.js";
@@ -82,6 +83,16 @@ export function validationError(
 function validate(target: keyof typeof LOCATION, schema: z.ZodType): MiddlewareHandler<AppEnv> {
   return zValidator(target, schema, (result, c) => {
     if (!result.success) throw validationError(result.error as z.ZodError, target, c);
+    // JSON carries NUL and lone surrogates, which PostgreSQL refuses: a 500 on save before the
+    // fuzz tests found it. Refused here as the field's problem.
+    const unstorable = findUnstorable(result.data);
+    if (unstorable) {
+      const field = unstorable.path.join(".") || "(root)";
+      const where = LOCATION[target];
+      throw new AppError("VALIDATION", c.get("t")("api.invalid", { where, fields: field }), {
+        fields: [{ field, message: "Text with a NUL character or broken Unicode" }],
+      });
+    }
   }) as MiddlewareHandler<AppEnv>;
 }
 

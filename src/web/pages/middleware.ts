@@ -3,6 +3,7 @@ import { type Hook, zValidator } from "@hono/zod-validator";
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { AppDeps } from "../../app.js";
+import { findUnstorable } from "../../db/storable.js";
 import { AppError } from "../../errors.js";
 import {
   anonymousCsrfCookie,
@@ -77,7 +78,9 @@ export function keyPasteLimiter(
 /** Form validation for pages: a malformed post (not a user's typo) gets a plain localised 400. */
 export function validForm<T extends z.ZodType>(schema: T) {
   const hook: Hook<z.infer<T>, PageEnv, string, "form", object, T> = (result, c) => {
-    if (!result.success) throw new AppError("VALIDATION", c.get("t")("form.invalid"));
+    // PostgreSQL's text cannot hold NUL: a field carrying one was a 500 when saved (fuzz tests).
+    // No person types it, so it is a malformed post like any other.
+    if (!result.success || findUnstorable(result.data)) throw new AppError("VALIDATION", c.get("t")("form.invalid"));
   };
   return zValidator<T, "form", PageEnv, string, typeof hook>("form", schema, hook);
 }
