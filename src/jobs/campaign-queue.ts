@@ -88,6 +88,21 @@ export async function recordStep(
   return rows.length > 0;
 }
 
+/** Extends the lease while a step's provider call runs; false once another worker owns the row. */
+export async function renewCampaignLease(
+  db: Db,
+  id: string,
+  owner: string,
+  leaseMs: number,
+): Promise<boolean> {
+  const rows = await db
+    .update(campaigns)
+    .set({ leaseExpiresAt: leaseUntil(leaseMs) })
+    .where(and(eq(campaigns.id, id), eq(campaigns.leaseOwner, owner)))
+    .returning({ id: campaigns.id });
+  return rows.length > 0;
+}
+
 /** bridge_campaigns_total: counted where a row becomes final, once (the write is lease-guarded). */
 function countFinal(status: string | undefined): void {
   if (status && !(ACTIVE_STATUSES as readonly string[]).includes(status))

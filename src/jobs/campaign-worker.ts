@@ -14,7 +14,7 @@ import {
 } from "../campaigns/executor-types.js";
 import { providerConnections } from "../db/schema/index.js";
 import { AppError, UpstreamError } from "../errors.js";
-import { type CampaignRow, claimCampaign, releaseCampaign } from "./campaign-queue.js";
+import { type CampaignRow, claimCampaign, releaseCampaign, renewCampaignLease } from "./campaign-queue.js";
 
 /** Claims beyond this many (crashes included) end in "failed": nothing retries forever. */
 export const MAX_CAMPAIGN_ATTEMPTS = 8;
@@ -38,6 +38,12 @@ export async function runOneCampaign(
   if (!row) return undefined;
   const progress: Progress = { status: row.status, details: (row.details ?? {}) as CampaignDetails };
   const log = deps.logger.child({ campaignId: row.id, shopId: row.shopId, kind: row.kind });
+  // A provider call with its timeout and retries can outlast the lease; without a heartbeat a
+  // second worker could take the row over mid-call and repeat a create or a send.
+  const heartbeat = setInterval(
+    () => void renewCampaignLease(deps.db, row.id, options.owner, leaseMs).catch(() => {}),
+    Math.max(1_000, leaseMs / 3),
+  );
   try {
     await executeCampaign(deps, row, { owner: options.owner, leaseMs }, progress, options.hooks);
     log.info({ status: progress.status }, "campaign step chain done");
@@ -48,6 +54,8 @@ export async function runOneCampaign(
     }
     await handleFailure(deps, row, options.owner, progress, error);
     log.warn({ err: error, status: progress.status }, "campaign step failed");
+  } finally {
+    clearInterval(heartbeat);
   }
   return row;
 }

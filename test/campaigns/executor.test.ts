@@ -89,6 +89,32 @@ describe.each(PROVIDERS)("campaign state machine with %s", (provider) => {
     sentOnce(shop);
   });
 
+  it("holds its lease while a slow provider call outlasts it, so no second worker repeats the call", async () => {
+    const { shop, campaignId } = await openedCycle();
+    const base = campaignDeps(world);
+    const slow: CampaignDeps = {
+      ...base,
+      providers: (kind, key) => {
+        const real = base.providers(kind, key);
+        return {
+          ...real,
+          createCampaign: async (input) => {
+            await new Promise((resolve) => setTimeout(resolve, 2_500));
+            return real.createCampaign(input);
+          },
+        };
+      },
+    };
+    const first = runOneCampaign(slow, { owner: "slow-worker", leaseMs: 1_200, campaignId });
+    await new Promise((resolve) => setTimeout(resolve, 1_800));
+    // Past the original lease: without the heartbeat this claim would succeed and create again.
+    expect(await runOneCampaign(base, { owner: "eager-worker", campaignId })).toBeUndefined();
+    await first;
+    await drain(campaignDeps(world));
+    expect((await row(campaignId)).status).toBe("sent");
+    sentOnce(shop);
+  });
+
   it("finds the campaign by title when the worker died before recording the create", async () => {
     const { shop, campaignId } = await openedCycle();
     const deps = campaignDeps(world);
