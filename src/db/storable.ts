@@ -5,7 +5,7 @@
  * they are refused as bad input (400) instead of failing in the database (500). Found by the
  * fuzz tests under test/fuzz.
  */
-const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const HALF_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export interface UnstorableValue {
   /** Where it is, e.g. ["campaigns", "fromName"]; a key is named by its own path. */
@@ -14,7 +14,7 @@ export interface UnstorableValue {
 }
 
 export function isStorableText(text: string): boolean {
-  return !UNSTORABLE_TEXT.test(text);
+  return !text.includes("\u0000") && !HALF_SURROGATE.test(text);
 }
 
 /** The first string or key that cannot be stored, or nesting deeper than `maxDepth`; undefined when all is fine. */

@@ -22,7 +22,11 @@ export function startBridgeProcess(env: Record<string, string>, timeoutMs = 60_0
   let output = "";
   const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
   return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bridge did not start in time:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Never leave a half-started bridge behind the test run.
+      child.kill("SIGKILL");
+      reject(new Error(`bridge did not start in time:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString("utf8");
       const match = /"port":(\d+).*"msg":"bridge listening"/.exec(output);

@@ -80,7 +80,8 @@ export function validForm<T extends z.ZodType>(schema: T) {
   const hook: Hook<z.infer<T>, PageEnv, string, "form", object, T> = (result, c) => {
     // PostgreSQL's text cannot hold NUL: a field carrying one was a 500 when saved (fuzz tests).
     // No person types it, so it is a malformed post like any other.
-    if (!result.success || findUnstorable(result.data)) throw new AppError("VALIDATION", c.get("t")("form.invalid"));
+    if (!result.success || findUnstorable(result.data))
+      throw new AppError("VALIDATION", c.get("t")("form.invalid"));
   };
   return zValidator<T, "form", PageEnv, string, typeof hook>("form", schema, hook);
 }
