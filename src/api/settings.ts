@@ -8,13 +8,12 @@ import { z } from "zod";
 import type { Actor } from "../admin/actions.js";
 import type { Db } from "../db/client.js";
 import { shops } from "../db/schema/index.js";
-import { AppError } from "../errors.js";
 import { planNextSync } from "../jobs/scheduler.js";
 import { recordAudit } from "../shops/audit.js";
+import { getShopSettings } from "../shops/preferences.js";
 import {
   campaignSettingsSchema,
   mappingSchema,
-  readShopSettings,
   type ShopSettings,
   shopSettingsSchema,
   syncSettingsSchema,
@@ -48,15 +47,7 @@ export const settingsPatchSchema = z.strictObject({
 
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
-export async function getShopSettings(db: Db, shopId: string): Promise<ShopSettings> {
-  const [shop] = await db
-    .select({ settings: shops.settings })
-    .from(shops)
-    .where(eq(shops.id, shopId))
-    .limit(1);
-  if (!shop) throw new AppError("NOT_FOUND", "shop not found");
-  return readShopSettings(shop.settings);
-}
+export { getShopSettings };
 
 /** Applies a partial change and returns the whole new settings; a schedule change re-plans the next sync. */
 export async function updateShopSettings(

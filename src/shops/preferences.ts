@@ -13,7 +13,8 @@ import {
   shopSettingsSchema,
 } from "./settings.js";
 
-async function readSettings(db: Db, shopId: string): Promise<ShopSettings> {
+/** The shop's stored settings with defaults filled in (also used by the JSON API). */
+export async function getShopSettings(db: Db, shopId: string): Promise<ShopSettings> {
   const [shop] = await db
     .select({ settings: shops.settings })
     .from(shops)
@@ -43,7 +44,7 @@ export async function saveConsentPolicy(
   policy: Pick<SyncSettings, "consent" | "requireTag" | "goneCustomers"> &
     Partial<Pick<SyncSettings, "brevoDoiTemplateId">>,
 ): Promise<void> {
-  const current = await readSettings(db, shopId);
+  const current = await getShopSettings(db, shopId);
   await writeSettings(db, shopId, { ...current, sync: { ...current.sync, ...policy } });
   await recordAudit(db, shopId, "setup.consent", { ...policy });
 }
@@ -54,7 +55,7 @@ export async function saveSchedule(
   shopId: string,
   schedule: { intervalHours: number; cron: string | null; timeZone: string },
 ): Promise<Date | undefined> {
-  const current = await readSettings(db, shopId);
+  const current = await getShopSettings(db, shopId);
   await writeSettings(
     db,
     shopId,
@@ -72,7 +73,7 @@ export async function saveCampaignOptions(
   options: Partial<CampaignSettings>,
   locale?: "en" | "fr",
 ): Promise<void> {
-  const current = await readSettings(db, shopId);
+  const current = await getShopSettings(db, shopId);
   await writeSettings(
     db,
     shopId,

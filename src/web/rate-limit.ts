@@ -4,7 +4,9 @@
  * replicas the real limit is the sum, which is still a brake.
  */
 import { getConnInfo } from "@hono/node-server/conninfo";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { AppError } from "../errors.js";
+import type { MessageKey, Translate } from "./i18n/index.js";
 
 export interface RateDecision {
   allowed: boolean;
@@ -62,4 +64,30 @@ export function clientIp(c: Context, trustProxy: boolean): string {
     // In-process requests (tests) have no socket.
     return "unknown";
   }
+}
+
+export interface IpLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * Middleware refusing a client address past `limit` hits in `windowMs`, with Retry-After and a
+ * localised message (`messageKey` gets `{minutes}`). Used for key pasting and admin sign-in.
+ */
+export function ipRateLimit<E extends { Variables: { t: Translate } }>(
+  trustProxy: boolean,
+  options: IpLimit,
+  messageKey: MessageKey,
+): MiddlewareHandler<E> {
+  const limiter = new SlidingWindowLimiter(options.limit, options.windowMs);
+  return async (c, next) => {
+    const decision = limiter.hit(clientIp(c, trustProxy));
+    if (!decision.allowed) {
+      const minutes = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
+      c.header("Retry-After", String(Math.ceil(decision.retryAfterMs / 1000)));
+      throw new AppError("RATE_LIMITED", c.get("t")(messageKey, { minutes }));
+    }
+    await next();
+  };
 }

@@ -14,7 +14,7 @@ import {
   tokensMatch,
 } from "../csrf.js";
 import type { AppEnv } from "../env.js";
-import { clientIp, SlidingWindowLimiter } from "../rate-limit.js";
+import { type IpLimit, ipRateLimit } from "../rate-limit.js";
 import { cookieIsSecure } from "../session.js";
 import { readAdminSession } from "./session.js";
 
@@ -59,24 +59,11 @@ export const requireAdmin: MiddlewareHandler<AdminEnv> = async (c, next) => {
   await next();
 };
 
-export interface LoginLimit {
-  limit: number;
-  windowMs: number;
-}
+export type LoginLimit = IpLimit;
 
 /** Sign-in attempts per client address: the 11th within 15 minutes waits. */
 export function loginLimiter(deps: AppDeps, options: LoginLimit = { limit: 10, windowMs: 15 * 60_000 }) {
-  const limiter = new SlidingWindowLimiter(options.limit, options.windowMs);
-  const guard: MiddlewareHandler<AdminEnv> = async (c, next) => {
-    const decision = limiter.hit(clientIp(c, deps.config.TRUST_PROXY));
-    if (!decision.allowed) {
-      const minutes = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
-      c.header("Retry-After", String(Math.ceil(decision.retryAfterMs / 1000)));
-      throw new AppError("RATE_LIMITED", c.get("t")("admin.login.tooMany", { minutes }));
-    }
-    await next();
-  };
-  return guard;
+  return ipRateLimit<AdminEnv>(deps.config.TRUST_PROXY, options, "admin.login.tooMany");
 }
 
 /** Validator hooks see a plain Context; the app's middleware has set `t` on every request. */

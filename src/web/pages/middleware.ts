@@ -12,7 +12,7 @@ import {
   submittedToken,
   tokensMatch,
 } from "../csrf.js";
-import { clientIp, SlidingWindowLimiter } from "../rate-limit.js";
+import { type IpLimit, ipRateLimit } from "../rate-limit.js";
 import { cookieIsSecure, readSession } from "../session.js";
 import type { PageEnv } from "./env.js";
 
@@ -52,27 +52,14 @@ export function shopIdOf(c: Context<PageEnv>): string {
   return session.shopId;
 }
 
-export interface KeyPasteLimit {
-  limit: number;
-  windowMs: number;
-}
+export type KeyPasteLimit = IpLimit;
 
 /** Attempts at pasting a key, per client address; the 11th within 15 minutes waits. */
 export function keyPasteLimiter(
   deps: AppDeps,
   options: KeyPasteLimit = { limit: 10, windowMs: 15 * 60_000 },
 ) {
-  const limiter = new SlidingWindowLimiter(options.limit, options.windowMs);
-  const guard: MiddlewareHandler<PageEnv> = async (c, next) => {
-    const decision = limiter.hit(clientIp(c, deps.config.TRUST_PROXY));
-    if (!decision.allowed) {
-      const minutes = Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
-      c.header("Retry-After", String(Math.ceil(decision.retryAfterMs / 1000)));
-      throw new AppError("RATE_LIMITED", c.get("t")("rateLimit.keys", { minutes }));
-    }
-    await next();
-  };
-  return guard;
+  return ipRateLimit<PageEnv>(deps.config.TRUST_PROXY, options, "rateLimit.keys");
 }
 
 /** Form validation for pages: a malformed post (not a user's typo) gets a plain localised 400. */
