@@ -136,7 +136,8 @@ export async function saveProviderConnection(
   const values = {
     provider: input.provider,
     apiKeySealed: await deps.keyring.seal(input.apiKey, providerKeyContext(shopId)),
-    apiKeyLast4: input.apiKey.slice(-4),
+    // A Mailchimp key ends with its datacenter ("-us21"): show the end of the secret part instead.
+    apiKeyLast4: (input.provider === "mailchimp" ? input.apiKey.split("-")[0]! : input.apiKey).slice(-4),
     accountLabel: input.accountLabel,
     audienceId: input.audienceId ?? null,
     audienceName: input.audienceName ?? null,
