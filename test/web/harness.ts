@@ -3,60 +3,19 @@
  * CSRF token, redirects followed by hand. The simulators answer over real HTTP.
  */
 
-import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
-import { type BrevoSimulator, brevoTestKey, startBrevoSimulator } from "../../src/sandbox/brevo.js";
-import { type MailchimpSimulator, startMailchimpSimulator } from "../../src/sandbox/mailchimp.js";
-import { type OfnSimulator, startOfnSimulator } from "../../src/sandbox/ofn.js";
-import { createTestApp, type TestApp } from "../support/app.js";
+import { brevoTestKey } from "../../src/sandbox/brevo.js";
+import { hex, uniqueId as unique } from "../support/ids.js";
+import { createWorld, type World } from "../support/world.js";
 
-export interface WebWorld {
-  t: TestApp;
-  ofn: OfnSimulator;
-  ofnUrl: string;
-  mailchimp: MailchimpSimulator;
-  brevo: BrevoSimulator;
-  close(): Promise<void>;
+export type WebWorld = World;
+
+/** The shared integration world, with each test client on its own address (key-paste limit per test). */
+export function createWebWorld(env: Record<string, string> = {}): Promise<WebWorld> {
+  return createWorld({ TRUST_PROXY: "true", ...env });
 }
 
-export async function createWebWorld(env: Record<string, string> = {}): Promise<WebWorld> {
-  const ofn = await startOfnSimulator();
-  const mailchimp = await startMailchimpSimulator();
-  const brevo = await startBrevoSimulator({
-    importProcessingMs: 5,
-    generalPerHour: 100_000,
-    contactsPerSecond: 1_000,
-  });
-  const t = await createTestApp({
-    OFN_INSTANCES: ofn.url,
-    MAILCHIMP_BASE_URL: mailchimp.basePath,
-    BREVO_BASE_URL: brevo.basePath,
-    // Each test client gets its own address, so the key-paste limit counts per test.
-    TRUST_PROXY: "true",
-    ...env,
-  });
-  return {
-    t,
-    ofn: ofn.sim,
-    ofnUrl: ofn.url,
-    mailchimp: mailchimp.sim,
-    brevo: brevo.sim,
-    async close() {
-      await t.close();
-      ofn.sim.close();
-      brevo.sim.close();
-      await Promise.all([ofn.close(), mailchimp.close(), brevo.close()]);
-    },
-  };
-}
-
-let seq = 0;
-export const unique = () =>
-  `${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(2).toString("hex")}`;
-export const hex = (length: number) =>
-  randomBytes(Math.ceil(length / 2))
-    .toString("hex")
-    .slice(0, length);
+export { hex, uniqueId as unique } from "../support/ids.js";
 
 export interface SeededShop {
   ofnKey: string;
@@ -114,10 +73,12 @@ export interface Page {
 
 type Fields = Record<string, string | string[]>;
 
+let clientSeq = 0;
+
 /** A browser-like client: keeps cookies, sends the language and a fixed client address. */
 export class Client {
   readonly cookies = new Map<string, string>();
-  readonly ip = `198.51.100.${(seq++ % 250) + 1}`;
+  readonly ip = `198.51.100.${(clientSeq++ % 250) + 1}`;
 
   constructor(
     private readonly world: WebWorld,
