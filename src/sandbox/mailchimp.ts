@@ -10,7 +10,7 @@ import { mountBatchRoutes } from "./mailchimp/batches.js";
 import { mountInspectionRoutes } from "./mailchimp/inspect.js";
 import { createList, createTemplate, type ListSeed } from "./mailchimp/lists.js";
 import { forgetMember as eraseMember, seedMember } from "./mailchimp/members.js";
-import { McProblem, notFound, problemResponse } from "./mailchimp/problems.js";
+import { internalError, McProblem, notFound, problemResponse } from "./mailchimp/problems.js";
 import { mountCampaignRoutes } from "./mailchimp/routes-campaigns.js";
 import { mountListRoutes } from "./mailchimp/routes-lists.js";
 import { hexId, listOrThrow, MailchimpStore, splitKey, subscriberHash } from "./mailchimp/store.js";
@@ -61,13 +61,6 @@ export interface MailchimpSimulator {
   member(apiKey: string, listId: string, email: string): Member | undefined;
   memberTags(apiKey: string, listId: string, email: string): string[];
 }
-
-const internalError = (error: unknown): McProblem =>
-  new McProblem(
-    500,
-    "Internal Server Error",
-    `Sandbox error: ${error instanceof Error ? error.message : String(error)}`,
-  );
 
 const answerError = (error: unknown): Response =>
   problemResponse(error instanceof McProblem ? error : internalError(error));

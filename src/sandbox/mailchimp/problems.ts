@@ -44,6 +44,13 @@ export const notFound = (): McProblem =>
 export const invalidResource = (detail: string, errors?: FieldError[]): McProblem =>
   new McProblem(400, "Invalid Resource", detail, errors);
 
+export const internalError = (error: unknown): McProblem =>
+  new McProblem(
+    500,
+    "Internal Server Error",
+    `Sandbox error: ${error instanceof Error ? error.message : String(error)}`,
+  );
+
 export const badRequest = (detail: string): McProblem => new McProblem(400, "Bad Request", detail);
 
 export function problemResponse(problem: McProblem): Response {
@@ -55,7 +62,10 @@ export function problemResponse(problem: McProblem): Response {
 
 /** Reads a JSON body; an empty body counts as `{}` so actions without a body work. */
 export async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  return parseJsonText(await c.req.text());
+}
+
+export function parseJsonText(text: string): unknown {
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text) as unknown;

@@ -18,6 +18,7 @@ import {
 } from "./segments.js";
 import { listOrThrow, type MailchimpStore, memberKey, parseCountOffset } from "./store.js";
 import { memberTagsJson, updateMemberTags } from "./tags.js";
+import type { MailchimpList } from "./types.js";
 
 type C = Context<McEnv>;
 
@@ -26,10 +27,36 @@ const flag = (c: C, name: string) => c.req.query(name) === "true";
 const skipMerge = (c: C) => flag(c, "skip_merge_validation");
 
 function member(c: C) {
-  const l = list(c);
-  const m = l.members.get(memberKey(c.req.param("hash") ?? ""));
+  return existingMember(list(c), c.req.param("hash") ?? "");
+}
+
+function existingMember(l: MailchimpList, pathKey: string) {
+  const m = l.members.get(memberKey(pathKey));
   if (!m) throw notFound();
   return { list: l, member: m };
+}
+
+/** PUT /lists/{id}/members/{hash}; also run directly by /batches, which sends thousands. */
+export function upsertMemberJson(
+  store: MailchimpStore,
+  l: MailchimpList,
+  pathKey: string,
+  body: unknown,
+  skipMergeValidation: boolean,
+): Record<string, unknown> {
+  return memberJson(l, putMember(store, l, pathKey, body, skipMergeValidation));
+}
+
+/** POST /lists/{id}/members/{hash}/tags (answers 204); also run directly by /batches. */
+export function postMemberTags(
+  store: MailchimpStore,
+  l: MailchimpList,
+  pathKey: string,
+  body: unknown,
+): void {
+  const found = existingMember(l, pathKey);
+  if (found.member.status === "archived") throw notFound();
+  updateMemberTags(store, found.list, found.member, body);
 }
 
 function page<T>(c: C, items: T[]): { items: T[]; total: number } {
@@ -100,7 +127,7 @@ export function mountListRoutes(api: Hono<McEnv>, store: MailchimpStore): void {
   api.put("/lists/:listId/members/:hash", async (c) => {
     const l = list(c);
     const body = await readJson(c);
-    return respond(c, memberJson(l, putMember(store, l, c.req.param("hash"), body, skipMerge(c))));
+    return respond(c, upsertMemberJson(store, l, c.req.param("hash"), body, skipMerge(c)));
   });
   api.patch("/lists/:listId/members/:hash", async (c) => {
     const l = list(c);
@@ -121,9 +148,7 @@ export function mountListRoutes(api: Hono<McEnv>, store: MailchimpStore): void {
     return respond(c, memberTagsJson(found.list, found.member));
   });
   api.post("/lists/:listId/members/:hash/tags", async (c) => {
-    const found = member(c);
-    if (found.member.status === "archived") throw notFound();
-    updateMemberTags(store, found.list, found.member, await readJson(c));
+    postMemberTags(store, list(c), c.req.param("hash"), await readJson(c));
     return c.body(null, 204);
   });
 
