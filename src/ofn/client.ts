@@ -43,6 +43,12 @@ export function resolveOfnInstance(allowList: string[], input: string): string |
   return allowList.find((allowed) => new URL(allowed).origin === origin);
 }
 
+/** One page of customers and where the next one is (links.next). */
+interface PageRead {
+  page: CustomerPage;
+  next: string | null;
+}
+
 const AUTH_MESSAGE =
   "OFN refused the API key. It may have been regenerated in OFN: paste the current key from Account > Developer settings.";
 
@@ -181,13 +187,9 @@ export function createOfnClient(options: OfnClientOptions): OfnClient {
     },
 
     async *customerPages(enterpriseId) {
-      let next: string | null = new URL(
-        `/api/v1/enterprises/${enterpriseId}/customers?per_page=100`,
-        base,
-      ).toString();
       let total = 0;
-      while (next) {
-        const body = (await getJson(new URL(next), true)) as {
+      const read = async (url: string): Promise<PageRead> => {
+        const body = (await getJson(new URL(url), true)) as {
           data?: Array<{ attributes?: OfnCustomer }>;
           meta?: { pagination?: { results?: number } };
           links?: { next?: string | null };
@@ -201,9 +203,22 @@ export function createOfnClient(options: OfnClientOptions): OfnClient {
           .filter((customer): customer is OfnCustomer =>
             Boolean(customer && typeof customer.email === "string"),
           );
-        yield { customers, total };
         // Follow links.next, never offsets from meta.per_page: OFN's page size bug makes them lie.
-        next = body.links?.next ?? null;
+        return { page: { customers, total }, next: body.links?.next ?? null };
+      };
+      let reading: Promise<PageRead> | undefined = read(
+        new URL(`/api/v1/enterprises/${enterpriseId}/customers?per_page=100`, base).toString(),
+      );
+      while (reading) {
+        const current: PageRead = await reading;
+        // The next page is requested while the caller works on this one (still one at a time
+        // per enterprise, in links.next order).
+        reading = current.next ? read(current.next) : undefined;
+        // Until the caller comes back for it, a failure of the read ahead has nobody to go to
+        // (Node would call it unhandled and end the process); it is thrown at the next await, or
+        // dropped when the caller stops early.
+        reading?.catch(() => undefined);
+        yield current.page;
       }
     },
   };

@@ -34,39 +34,41 @@ export interface ContactStateWrite {
   inOfn: boolean;
 }
 
+/**
+ * Upserts in chunks of 1,000 rows, each chunk sent as one JSON parameter: a multi-row VALUES list
+ * built by the query builder cost more CPU than the whole provider exchange (measured: 2.6 s of
+ * 7.6 s for 50,000 contacts).
+ */
 export async function saveContactState(db: Db, shopId: string, writes: ContactStateWrite[]): Promise<void> {
-  const now = new Date();
+  const now = new Date().toISOString();
   for (let i = 0; i < writes.length; i += 1000) {
-    const chunk = writes.slice(i, i + 1000);
-    await db
-      .insert(contacts)
-      .values(
-        chunk.map((w) => ({
-          shopId,
-          email: w.email,
-          contentHash: w.contentHash,
-          providerStatus: w.providerStatus ?? null,
-          lastError: w.lastError ?? null,
-          errorPermanent: w.errorPermanent,
-          tags: w.tags,
-          inOfn: w.inOfn,
-          syncedAt: now,
-          updatedAt: now,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [contacts.shopId, contacts.email],
-        set: {
-          contentHash: sql`excluded.content_hash`,
-          providerStatus: sql`coalesce(excluded.provider_status, ${contacts.providerStatus})`,
-          lastError: sql`excluded.last_error`,
-          errorPermanent: sql`excluded.error_permanent`,
-          tags: sql`excluded.tags`,
-          inOfn: sql`excluded.in_ofn`,
-          syncedAt: sql`excluded.synced_at`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      });
+    const rows = writes.slice(i, i + 1000).map((w) => ({
+      email: w.email,
+      content_hash: w.contentHash,
+      provider_status: w.providerStatus ?? null,
+      last_error: w.lastError ?? null,
+      error_permanent: w.errorPermanent,
+      tags: w.tags,
+      in_ofn: w.inOfn,
+    }));
+    await db.execute(sql`
+      insert into contacts as c
+        (shop_id, email, content_hash, provider_status, last_error, error_permanent, tags, in_ofn,
+         synced_at, updated_at)
+      select ${shopId}::uuid, r.email, r.content_hash, r.provider_status, r.last_error, r.error_permanent,
+             r.tags, r.in_ofn, ${now}::timestamptz, ${now}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+        email text, content_hash text, provider_status text, last_error text, error_permanent boolean,
+        tags jsonb, in_ofn boolean)
+      on conflict (shop_id, email) do update set
+        content_hash = excluded.content_hash,
+        provider_status = coalesce(excluded.provider_status, c.provider_status),
+        last_error = excluded.last_error,
+        error_permanent = excluded.error_permanent,
+        tags = excluded.tags,
+        in_ofn = excluded.in_ofn,
+        synced_at = excluded.synced_at,
+        updated_at = excluded.updated_at`);
   }
 }
 

@@ -116,30 +116,33 @@ function counts() {
   });
 }
 
-createInterface({ input: process.stdin }).on("line", (line) => {
-  const command = JSON.parse(line) as {
-    cmd: string;
-    shops?: number;
-    customers?: number;
-    ms?: number;
-    urls?: string[];
-  };
-  if (command.cmd === "seed") void seed(command.shops ?? 1, command.customers ?? 1);
-  else if (command.cmd === "latency") {
-    for (const controls of [ofn.controls, mailchimp.controls]) controls.latencyMs = command.ms ?? 0;
-    reply({ latencyMs: command.ms ?? 0 });
-  } else if (command.cmd === "open") open(command.urls ?? []);
-  else if (command.cmd === "flush") {
-    void ofn.flushWebhooks({ includeRetries: true }).then(() =>
-      reply({
-        done: ofn.deliveries.filter((d) => d.done).length,
-        gaveUp: ofn.deliveries.filter((d) => d.gaveUp).length,
-      }),
-    );
-  } else if (command.cmd === "reset") {
-    for (const controls of [ofn.controls, mailchimp.controls]) controls.requests = [];
-    cpuAtReset = process.cpuUsage();
-    reply({});
-  } else if (command.cmd === "counts") counts();
-  else if (command.cmd === "exit") process.exit(0);
-});
+// The benchmark closed our stdin (it ended, or died): end too rather than linger.
+createInterface({ input: process.stdin })
+  .on("close", () => process.exit(0))
+  .on("line", (line) => {
+    const command = JSON.parse(line) as {
+      cmd: string;
+      shops?: number;
+      customers?: number;
+      ms?: number;
+      urls?: string[];
+    };
+    if (command.cmd === "seed") void seed(command.shops ?? 1, command.customers ?? 1);
+    else if (command.cmd === "latency") {
+      for (const controls of [ofn.controls, mailchimp.controls]) controls.latencyMs = command.ms ?? 0;
+      reply({ latencyMs: command.ms ?? 0 });
+    } else if (command.cmd === "open") open(command.urls ?? []);
+    else if (command.cmd === "flush") {
+      void ofn.flushWebhooks({ includeRetries: true }).then(() =>
+        reply({
+          done: ofn.deliveries.filter((d) => d.done).length,
+          gaveUp: ofn.deliveries.filter((d) => d.gaveUp).length,
+        }),
+      );
+    } else if (command.cmd === "reset") {
+      for (const controls of [ofn.controls, mailchimp.controls]) controls.requests = [];
+      cpuAtReset = process.cpuUsage();
+      reply({});
+    } else if (command.cmd === "counts") counts();
+    else if (command.cmd === "exit") process.exit(0);
+  });

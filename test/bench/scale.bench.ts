@@ -15,7 +15,6 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
-import postgres from "postgres";
 import { regenerateWebhookToken } from "../../src/campaigns/tokens.js";
 import { formatTable } from "../../src/cli/progress.js";
 import { loadConfig } from "../../src/config.js";
@@ -30,6 +29,7 @@ import { createOfnClient } from "../../src/ofn/client.js";
 import { connectShop, saveEnterprises, saveProviderConnection } from "../../src/shops/connect.js";
 import { shopSettingsSchema } from "../../src/shops/settings.js";
 import { type BridgeProcess, startBridgeProcess } from "../support/process.js";
+import { createBenchDatabase } from "./bench-db.js";
 
 const { values } = parseArgs({
   options: {
@@ -117,9 +117,8 @@ async function runConfiguration(replicas: number) {
     shops: shopCount,
     customers,
   });
-  const name = `bench_scale_${Date.now()}_${replicas}`;
-  await admin(`create database ${name}`);
-  const url = withDatabase(serverUrl!, name);
+  const benchDb = await createBenchDatabase(serverUrl!, `bench_scale_${replicas}`);
+  const url = benchDb.url;
   const database = await openDatabase({ url, poolSize: 5 });
   let bridges: BridgeProcess[] = [];
   try {
@@ -253,7 +252,7 @@ async function runConfiguration(replicas: number) {
     await Promise.all(bridges.map((bridge) => bridge.stop("SIGTERM")));
     sims.stop();
     await database.close();
-    await admin(`drop database if exists ${name} with (force)`);
+    await benchDb.drop();
   }
 }
 
@@ -368,18 +367,6 @@ function startSims() {
       child.kill("SIGKILL");
     },
   };
-}
-
-async function admin(statement: string) {
-  const client = postgres(serverUrl!, { max: 1, onnotice: () => {} });
-  await client.unsafe(statement);
-  await client.end();
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
 }
 
 function log(line: string) {

@@ -65,22 +65,25 @@ function counts() {
   for (const controls of [ofn.controls, mailchimp.controls, brevo.controls]) controls.requests = [];
 }
 
-createInterface({ input: process.stdin }).on("line", (line) => {
-  const command = JSON.parse(line) as {
-    cmd: string;
-    customers?: number;
-    latencyMs?: number;
-    fraction?: number;
-  };
-  if (command.cmd === "seed") void seed(command.customers ?? 50_000, command.latencyMs ?? 20);
-  else if (command.cmd === "counts") counts();
-  else if (command.cmd === "change") {
-    const step = Math.max(1, Math.round(1 / (command.fraction ?? 0.01)));
-    let changed = 0;
-    for (let i = 0; i < customers.length; i += step) {
-      ofn.updateCustomer(customers[i]!.id, { last_name: `Changed-${i}` });
-      changed += 1;
-    }
-    reply({ changed });
-  } else if (command.cmd === "exit") process.exit(0);
-});
+// The benchmark closed our stdin (it ended, or died): end too rather than linger.
+createInterface({ input: process.stdin })
+  .on("close", () => process.exit(0))
+  .on("line", (line) => {
+    const command = JSON.parse(line) as {
+      cmd: string;
+      customers?: number;
+      latencyMs?: number;
+      fraction?: number;
+    };
+    if (command.cmd === "seed") void seed(command.customers ?? 50_000, command.latencyMs ?? 20);
+    else if (command.cmd === "counts") counts();
+    else if (command.cmd === "change") {
+      const step = Math.max(1, Math.round(1 / (command.fraction ?? 0.01)));
+      let changed = 0;
+      for (let i = 0; i < customers.length; i += step) {
+        ofn.updateCustomer(customers[i]!.id, { last_name: `Changed-${i}` });
+        changed += 1;
+      }
+      reply({ changed });
+    } else if (command.cmd === "exit") process.exit(0);
+  });

@@ -18,6 +18,7 @@ import { openRuntime } from "../../src/runtime.js";
 import { saveEnterprises, saveProviderConnection } from "../../src/shops/connect.js";
 import { shopSettingsSchema } from "../../src/shops/settings.js";
 import { executeSync } from "../../src/sync/run-sync.js";
+import { createBenchDatabase } from "./bench-db.js";
 import { startSimsChild } from "./sims-client.js";
 
 const { values } = parseArgs({
@@ -56,10 +57,14 @@ const sampler = setInterval(() => {
 
 const sims = startSimsChild();
 const seeded = await sims.send<Seeded>({ cmd: "seed", customers, latencyMs });
-// DATABASE_URL from the environment selects PostgreSQL; everything else is the benchmark's own.
+// DATABASE_URL from the environment selects a PostgreSQL server (a fresh database on it is the
+// benchmark's own); everything else is the benchmark's own too.
+const serverUrl = loadConfig().DATABASE_URL;
+const benchDb = serverUrl ? await createBenchDatabase(serverUrl, "bench_sync") : undefined;
 const config = loadConfig(
-  { DATABASE_URL: process.env.DATABASE_URL },
+  {},
   {
+    DATABASE_URL: benchDb?.url,
     DATA_DIR: mkdtempSync(join(tmpdir(), "bench-sync-")),
     BRIDGE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     OFN_INSTANCES: seeded.ofn,
@@ -128,6 +133,7 @@ const resync = await measure();
 clearInterval(sampler);
 sims.stop();
 await runtime.database.close();
+await benchDb?.drop();
 
 const ofnConcurrency = Math.min(config.OFN_CONCURRENCY, seeded.enterprises.length);
 const providerConcurrency = provider === "mailchimp" ? 4 : 1;

@@ -15,7 +15,6 @@ import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import postgres from "postgres";
 import { generateWebhookToken, hashWebhookToken } from "../../src/campaigns/tokens.js";
 import { formatTable } from "../../src/cli/progress.js";
 import { loadConfig } from "../../src/config.js";
@@ -25,6 +24,7 @@ import { providerConnections, shopEnterprises, shops } from "../../src/db/schema
 import { openRuntime } from "../../src/runtime.js";
 import { startBridge } from "../../src/server.js";
 import { shopSettingsSchema } from "../../src/shops/settings.js";
+import { createBenchDatabase } from "./bench-db.js";
 import { type LoadResult, percentile, runRole, startChild } from "./webhooks-roles.js";
 
 const { values } = parseArgs({
@@ -57,11 +57,10 @@ async function main() {
 
   // A real server gets a database of its own, dropped at the end; PGlite lives in a temporary folder.
   const serverUrl = loadConfig().DATABASE_URL;
-  const benchDb = serverUrl ? `bench_webhooks_${Date.now()}` : undefined;
-  if (serverUrl && benchDb) await adminQuery(serverUrl, `create database ${benchDb}`);
+  const benchDb = serverUrl ? await createBenchDatabase(serverUrl, "bench_webhooks") : undefined;
   const config = loadConfig(process.env, {
     DATA_DIR: mkdtempSync(join(tmpdir(), "bench-webhooks-")),
-    DATABASE_URL: serverUrl && benchDb ? withDatabase(serverUrl, benchDb) : undefined,
+    DATABASE_URL: benchDb?.url,
     BRIDGE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     MAILCHIMP_BASE_URL: accounts.basePath,
     PORT: "0",
@@ -150,7 +149,7 @@ async function main() {
   await bridge.stop();
   sims.stop();
   load.stop();
-  if (serverUrl && benchDb) await adminQuery(serverUrl, `drop database if exists ${benchDb} with (force)`);
+  await benchDb?.drop();
   process.exit(0);
 }
 
@@ -268,18 +267,6 @@ function serveBare(): Promise<string> {
       ready(`http://127.0.0.1:${info.port}`),
     );
   });
-}
-
-async function adminQuery(url: string, statement: string) {
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(statement);
-  await admin.end();
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
 }
 
 function round(ms: number): number {

@@ -99,6 +99,42 @@ describe("OFN client against the OFN simulator", () => {
     expect(rest).toBe(150);
   });
 
+  it("reads the next page ahead while the caller works, and a caller who stops early leaves nothing failing", async () => {
+    let calls = 0;
+    let unhandled = 0;
+    const onUnhandled = () => {
+      unhandled += 1;
+    };
+    process.on("unhandledRejection", onUnhandled);
+    const c = createOfnClient({
+      instance: url,
+      apiKey: key,
+      limiter: new Limiter(2),
+      retryBaseMs: 5,
+      // The second page fails for good: a read ahead that nobody awaits must not surface.
+      fetch: async (input, init) => {
+        calls += 1;
+        return calls === 2 ? new Response("", { status: 401 }) : fetch(input, init);
+      },
+    });
+    const pages = c.customerPages(11);
+    const first = await pages.next();
+    expect(first.value?.customers).toHaveLength(100);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toBe(2);
+    await pages.return(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    process.off("unhandledRejection", onUnhandled);
+    expect(unhandled).toBe(0);
+
+    // A caller who does come back gets the read ahead's failure.
+    calls = 0;
+    const again = c.customerPages(11);
+    await again.next();
+    const error = await again.next().catch((e: unknown) => e);
+    expect((error as UpstreamError).options.authFailed).toBe(true);
+  });
+
   it("times out a hanging request and retries it", async () => {
     sim.controls.addFault({ pathPrefix: "/api/v1/enterprises/11/customers", hang: true, remaining: 1 });
     const { emails } = await readAll(client(key, 200));
