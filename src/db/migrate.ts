@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import { PROJECT_ROOT } from "../paths.js";
 import { type Database, type Db, queryRows } from "./client.js";
 
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+export const MIGRATIONS_FOLDER = join(PROJECT_ROOT, "drizzle");
 
 /** Arbitrary constant shared by every replica: "the bridge is migrating". */
 const MIGRATION_LOCK_ID = 7_246_901;
@@ -28,7 +28,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
 }
 
 function expectedMigrationCount(): number {
-  const journal = JSON.parse(readFileSync(resolve(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as {
     entries: unknown[];
   };
   return journal.entries.length;

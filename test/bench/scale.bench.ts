@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
@@ -26,6 +26,7 @@ import { shops as shopsTable } from "../../src/db/schema/index.js";
 import { enqueueSync } from "../../src/jobs/sync-queue.js";
 import { LimiterPool } from "../../src/limiter.js";
 import { createOfnClient } from "../../src/ofn/client.js";
+import { PROJECT_ROOT } from "../../src/paths.js";
 import { connectShop, saveEnterprises, saveProviderConnection } from "../../src/shops/connect.js";
 import { shopSettingsSchema } from "../../src/shops/settings.js";
 import { type BridgeProcess, startBridgeProcess } from "../support/process.js";
@@ -137,7 +138,7 @@ async function runConfiguration(replicas: number) {
             SESSION_SECRET: randomBytes(32).toString("hex"),
             PORT: "0",
             HOST: "127.0.0.1",
-            DATA_DIR: resolve("/tmp", `bench-scale-${name}`),
+            DATA_DIR: resolve("/tmp", `bench-scale-${replicas}-${Date.now()}`),
             WORKERS: String(values.workers),
             MAX_CONCURRENT_SYNCS: String(Number(values["syncs-per-replica"]) * replicas),
             OFN_CONCURRENCY: String(values["ofn-concurrency"]),
@@ -351,7 +352,7 @@ function peakRss(pid: number): number {
 function startSims() {
   const child = spawn(
     process.execPath,
-    ["--max-old-space-size=16384", "--import", "tsx", resolve(import.meta.dirname, "scale-sims.ts")],
+    ["--max-old-space-size=16384", "--import", "tsx", join(PROJECT_ROOT, "test/bench/scale-sims.ts")],
     { stdio: ["pipe", "pipe", "inherit"] },
   );
   const waiting: Array<(value: unknown) => void> = [];

@@ -1,7 +1,8 @@
 /** Starts test/bench/sims-process.ts as a child and talks to it in JSON lines. */
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { PROJECT_ROOT } from "../../src/paths.js";
 
 export interface SimsChild {
   send<T>(command: Record<string, unknown>): Promise<T>;
@@ -11,7 +12,8 @@ export interface SimsChild {
 export function startSimsChild(): SimsChild {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", resolve(import.meta.dirname, "sims-process.ts")],
+    // From the sources, also when the benchmark itself runs compiled: the simulators are not measured.
+    ["--import", "tsx", join(PROJECT_ROOT, "test/bench/sims-process.ts")],
     {
       stdio: ["pipe", "pipe", "inherit"],
     },

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createTestDatabase, usingPostgres } from "../support/db.js";
-import { REPO_ROOT, startBridgeProcess } from "../support/process.js";
+import { COMPILED_ENTRY, REPO_ROOT, startBridgeProcess } from "../support/process.js";
 
 describe("the bridge process", () => {
   it("starts with an empty environment, answers health checks and exits 0 on SIGTERM", async () => {
@@ -17,6 +17,26 @@ describe("the bridge process", () => {
     expect(ms).toBeLessThan(15_000);
     expect(bridge.output()).toContain("BRIDGE_ENCRYPTION_KEY");
   }, 90_000);
+
+  it("builds and runs compiled like `npm start`: migrations, pages and scripts found from dist/", async () => {
+    const build = spawnSync("npm", ["run", "build", "--silent"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(build.status, build.stdout + build.stderr).toBe(0);
+    const dataDir = mkdtempSync(join(tmpdir(), "bridge-dist-"));
+    const bridge = await startBridgeProcess({ DATA_DIR: dataDir, PORT: "0" }, 60_000, COMPILED_ENTRY);
+    try {
+      expect((await fetch(`${bridge.url}/readyz`)).status).toBe(200);
+      expect((await fetch(`${bridge.url}/`)).status).toBe(200);
+      const script = await fetch(`${bridge.url}/static/copy.js`);
+      expect(script.status).toBe(200);
+      expect(await script.text()).toContain("clipboard");
+    } finally {
+      expect((await bridge.stop("SIGTERM")).code).toBe(0);
+    }
+  }, 180_000);
 
   it("lets the CLI rotate the key through the running bridge on the embedded database", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "bridge-rot-"));

@@ -1,8 +1,14 @@
-/** Starts the real bridge (`tsx src/main.ts`) as a child process and finds its port from the log. */
+/**
+ * Starts the real bridge as a child process (`tsx src/main.ts`, or the compiled `dist/src/main.js`
+ * when asked) and finds its port from the log.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { PROJECT_ROOT } from "../../src/paths.js";
 
-export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+export const REPO_ROOT = PROJECT_ROOT;
+/** The compiled server, as `npm start` runs it after `npm run build`. */
+export const COMPILED_ENTRY = ["--expose-gc", "dist/src/main.js"];
+const SOURCE_ENTRY = ["--import", "tsx", "src/main.ts"];
 
 export interface BridgeProcess {
   child: ChildProcess;
@@ -12,9 +18,13 @@ export interface BridgeProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
-export function startBridgeProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<BridgeProcess> {
+export function startBridgeProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  entry: string[] = SOURCE_ENTRY,
+): Promise<BridgeProcess> {
   // Only PATH and HOME from the parent: the bridge must start with no configuration of its own.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -22,8 +22,12 @@ export interface BatchOperation {
 
 export interface OperationResult {
   statusCode: number;
-  /** The parsed response ({} for an empty body such as a 204). */
-  body: unknown;
+  /**
+   * What the bridge reads from the response: a member's `status`, a problem's `title`, `detail`,
+   * `errors` ({} for an empty body such as a 204). The rest is dropped while reading: a member is
+   * ~1.5 KB of JSON, and a thousand of them per batch outliving the polling piled up in the heap.
+   */
+  body: Record<string, unknown>;
 }
 
 export interface BatchOptions {
@@ -161,17 +165,25 @@ export async function readResults(gz: Buffer): Promise<Map<string, OperationResu
     }
     for (const item of readBody(resultSchema, parsed, "the batch results")) {
       if (!item.operation_id) continue;
-      results.set(item.operation_id, { statusCode: item.status_code, body: parseJson(item.response) });
+      results.set(item.operation_id, { statusCode: item.status_code, body: essentials(item.response) });
     }
   }
   return results;
 }
 
-function parseJson(text: string | undefined): unknown {
-  if (!text) return {};
+const KEPT_FIELDS = ["status", "type", "title", "detail", "errors"] as const;
+
+function essentials(text: string | undefined): Record<string, unknown> {
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = text ? JSON.parse(text) : undefined;
   } catch {
-    return {};
+    parsed = undefined;
   }
+  const kept: Record<string, unknown> = {};
+  if (!parsed || typeof parsed !== "object") return kept;
+  for (const field of KEPT_FIELDS) {
+    if (field in parsed) kept[field] = (parsed as Record<string, unknown>)[field];
+  }
+  return kept;
 }

@@ -128,7 +128,7 @@ function outcomeFor(
     if (!upsert) return { email, ok: false, error: "Mailchimp returned no result for this contact." };
     if (upsert.statusCode !== 200) return failure(email, upsert);
   }
-  const memberStatus = (upsert?.body as { status?: unknown } | undefined)?.status;
+  const memberStatus = upsert?.body.status;
   const status = typeof memberStatus === "string" ? memberStatus : undefined;
   if (hasTags) {
     const tagged = results.get(`${TAGS}${email}`);

@@ -73,7 +73,10 @@ export function createMailchimpProvider(options: MailchimpProviderOptions): News
   return {
     kind: "mailchimp",
     writeChunkSize: CHUNK_SIZE,
-    writeConcurrency: 4,
+    // Batches in flight: Mailchimp runs them on its side, and every HTTP call (start, poll) still
+    // goes through the account's limiter of 4 connections, so more batches than connections can
+    // be pending (Mailchimp allows 500).
+    writeConcurrency: 8,
     verify: async () => verifyAccount(await use()),
     listAudiences: async () => listAudiences(await use()),
     listSenders: async () => listSenders(await use()),

@@ -3,8 +3,10 @@
  * One key-paste limiter is shared by every form that takes a key, so switching forms does not reset it.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Hono } from "hono";
 import type { AppDeps } from "../../app.js";
+import { PROJECT_ROOT } from "../../paths.js";
 import { dashboardRoutes } from "./dashboard/index.js";
 import { landingRoutes } from "./landing.js";
 import { type KeyPasteLimit, keyPasteLimiter } from "./middleware.js";
@@ -16,9 +18,7 @@ const SCRIPTS = ["copy.js", "preview.js", "progress.js"] as const;
 export function staticRoutes() {
   const app = new Hono();
   const files = new Map(
-    SCRIPTS.map(
-      (name) => [name, readFileSync(new URL(`../static/${name}`, import.meta.url), "utf8")] as const,
-    ),
+    SCRIPTS.map((name) => [name, readFileSync(join(PROJECT_ROOT, "src/web/static", name), "utf8")] as const),
   );
   app.get("/:name", (c) => {
     const body = files.get(c.req.param("name") as (typeof SCRIPTS)[number]);
