@@ -10,7 +10,7 @@ import type { CampaignRow } from "../jobs/campaign-queue.js";
 import { runOneCampaign } from "../jobs/campaign-worker.js";
 import { loadShopContext } from "../shops/context.js";
 import type { CampaignDeps, CampaignDetails } from "./executor-types.js";
-import { type RecordedDelivery, recordDelivery, shopById } from "./intake.js";
+import { type RecordedDelivery, recordDelivery } from "./intake.js";
 import type { OrderCycleData } from "./payload.js";
 import { ORDER_CYCLE_OPENED } from "./payload.js";
 
@@ -109,13 +109,12 @@ export async function simulateOrderCycleOpened(
       coordinator_name: oc.coordinatorName,
     },
   };
-  const recorded = await recordDelivery(
-    deps,
-    shopById(shopId),
-    { event: ORDER_CYCLE_OPENED, deliveryId, orderCycle: oc },
+  const recorded = await recordDelivery(deps, {
+    shop: { shopId },
+    delivery: { event: ORDER_CYCLE_OPENED, deliveryId, orderCycle: oc },
     payload,
-    { simulated: true },
-  );
+    simulated: true,
+  });
   if (!recorded) throw new AppError("NOT_FOUND", "shop not found");
   return { ...recorded, orderCycle: oc };
 }

@@ -7,7 +7,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "../../app.js";
-import { receiveWebhook } from "../../campaigns/intake.js";
+import { IntakeQueue, receiveWebhook } from "../../campaigns/intake.js";
 import { FailedLookupLimiter } from "../../campaigns/lookup-limiter.js";
 import { AppError } from "../../errors.js";
 import { metrics } from "../../metrics.js";
@@ -18,6 +18,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export function webhookRoutes(deps: AppDeps, limiter = new FailedLookupLimiter()) {
   const app = new Hono<AppEnv>({ strict: true });
+  const intake = new IntakeQueue({ db: deps.database.db });
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => {
@@ -37,7 +38,7 @@ export function webhookRoutes(deps: AppDeps, limiter = new FailedLookupLimiter()
       throw new AppError("RATE_LIMITED", t("webhook.rateLimited"));
     }
     const result = await receiveWebhook(
-      { db: deps.database.db },
+      { db: deps.database.db, intake },
       { token: c.req.param("token") ?? "", rawBody: await c.req.text() },
     );
     metrics.webhookDeliveries.inc({
