@@ -88,6 +88,8 @@ export async function recordDelivery(deps: { db: Db }, item: IntakeItem): Promis
 export class IntakeQueue {
   private waiting: Array<{ item: IntakeItem; done: (r: Recorded) => void; fail: (e: unknown) => void }> = [];
   private inFlight = 0;
+  /** Batches sent and deliveries in them, since start. */
+  readonly stats = { batches: 0, deliveries: 0 };
 
   constructor(
     private readonly deps: { db: Db },
@@ -106,6 +108,8 @@ export class IntakeQueue {
     while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.maxBatch);
       this.inFlight += 1;
+      this.stats.batches += 1;
+      this.stats.deliveries += batch.length;
       void this.run(batch).finally(() => {
         this.inFlight -= 1;
         this.pump();
