@@ -119,6 +119,12 @@ export interface NewsletterProvider {
   readonly writeChunkSize: number;
   /** writeContacts calls the sync may run at once for this account. */
   readonly writeConcurrency: number;
+  /**
+   * Whether the order contacts are written in changes the result (Brevo: of two contacts with
+   * the same phone, the first written wins). Such a provider is written in one sorted pass after
+   * OFN has been read; the others may be written while OFN is still being read.
+   */
+  readonly writeOrderMatters: boolean;
   verify(): Promise<AccountInfo>;
   listAudiences(): Promise<Audience[]>;
   listSenders(): Promise<Sender[]>;

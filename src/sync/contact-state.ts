@@ -8,6 +8,8 @@ export interface StoredContact {
   errorPermanent: boolean;
   inOfn: boolean;
   tags: string[];
+  /** OFN customer records behind the contact at its last write (see the column). */
+  sources: number;
 }
 
 export async function loadContactState(db: Db, shopId: string): Promise<Map<string, StoredContact>> {
@@ -18,6 +20,7 @@ export async function loadContactState(db: Db, shopId: string): Promise<Map<stri
       errorPermanent: contacts.errorPermanent,
       inOfn: contacts.inOfn,
       tags: contacts.tags,
+      sources: contacts.sources,
     })
     .from(contacts)
     .where(eq(contacts.shopId, shopId));
@@ -32,6 +35,7 @@ export interface ContactStateWrite {
   errorPermanent: boolean;
   tags: string[];
   inOfn: boolean;
+  sources?: number;
 }
 
 /**
@@ -50,16 +54,17 @@ export async function saveContactState(db: Db, shopId: string, writes: ContactSt
       error_permanent: w.errorPermanent,
       tags: w.tags,
       in_ofn: w.inOfn,
+      sources: w.sources ?? 1,
     }));
     await db.execute(sql`
       insert into contacts as c
         (shop_id, email, content_hash, provider_status, last_error, error_permanent, tags, in_ofn,
-         synced_at, updated_at)
+         sources, synced_at, updated_at)
       select ${shopId}::uuid, r.email, r.content_hash, r.provider_status, r.last_error, r.error_permanent,
-             r.tags, r.in_ofn, ${now}::timestamptz, ${now}::timestamptz
+             r.tags, r.in_ofn, r.sources, ${now}::timestamptz, ${now}::timestamptz
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
         email text, content_hash text, provider_status text, last_error text, error_permanent boolean,
-        tags jsonb, in_ofn boolean)
+        tags jsonb, in_ofn boolean, sources smallint)
       on conflict (shop_id, email) do update set
         content_hash = excluded.content_hash,
         provider_status = coalesce(excluded.provider_status, c.provider_status),
@@ -67,6 +72,7 @@ export async function saveContactState(db: Db, shopId: string, writes: ContactSt
         error_permanent = excluded.error_permanent,
         tags = excluded.tags,
         in_ofn = excluded.in_ofn,
+        sources = excluded.sources,
         synced_at = excluded.synced_at,
         updated_at = excluded.updated_at`);
   }

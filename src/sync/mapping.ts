@@ -50,18 +50,21 @@ export interface InvalidEmail {
 
 export interface ContactBook {
   contacts: Map<string, MappedContact>;
+  /** OFN customer records merged into each contact (several when it buys from several enterprises). */
+  sources: Map<string, number>;
   invalid: InvalidEmail[];
   skippedByConsent: number;
   fetched: number;
 }
 
 export function newContactBook(): ContactBook {
-  return { contacts: new Map(), invalid: [], skippedByConsent: 0, fetched: 0 };
+  return { contacts: new Map(), sources: new Map(), invalid: [], skippedByConsent: 0, fetched: 0 };
 }
 
 /**
  * Adds one enterprise's customers to the book. The same email in two enterprises becomes one
  * contact: names and phone from the first customer that has them, tags and codes merged.
+ * Returns the emails of the contacts this page added to or changed.
  */
 export function addCustomers(
   book: ContactBook,
@@ -69,7 +72,8 @@ export function addCustomers(
   enterpriseName: string,
   mapping: MappingSettings,
   requireTag: string | null,
-): void {
+): string[] {
+  const touched: string[] = [];
   for (const customer of customers) {
     book.fetched += 1;
     const email = normaliseEmail(customer.email ?? "");
@@ -106,7 +110,10 @@ export function addCustomers(
     };
     const existing = book.contacts.get(email);
     book.contacts.set(email, existing ? mergeContacts(existing, candidate) : candidate);
+    book.sources.set(email, (book.sources.get(email) ?? 0) + 1);
+    touched.push(email);
   }
+  return touched;
 }
 
 function mergeContacts(a: MappedContact, b: MappedContact): MappedContact {

@@ -8,14 +8,14 @@
 import type { Keyring } from "../crypto/keyring.js";
 import type { Db } from "../db/client.js";
 import { AppError, UpstreamError } from "../errors.js";
-import { Limiter, type LimiterPool } from "../limiter.js";
+import type { LimiterPool } from "../limiter.js";
 import type { Logger } from "../logger.js";
 import { releaseMemory } from "../memory.js";
-import { metrics } from "../metrics.js";
 import { createOfnClient } from "../ofn/client.js";
 import type { MappedContact, NewsletterProvider, ProviderKind } from "../providers/types.js";
 import { loadShopContext } from "../shops/context.js";
-import { type ContactStateWrite, loadContactState, markGone, saveContactState } from "./contact-state.js";
+import { ChunkWriter, type PendingContact } from "./chunk-writer.js";
+import { loadContactState, markGone } from "./contact-state.js";
 import { addCustomers, contactHash, type InvalidEmail, newContactBook } from "./mapping.js";
 
 export type ProviderFactory = (kind: ProviderKind, apiKey: string) => NewsletterProvider;
@@ -91,14 +91,75 @@ export async function executeSync(
     failed: 0,
     gone: 0,
   };
-  let total = 0;
-  let written = 0;
-  const report = () => hooks.onProgress?.({ done: counts.fetched + written, total, counts: { ...counts } });
+  let fetchTotal = 0;
   const guard = () => {
     if (hooks.stillOwned && !hooks.stillOwned()) throw new LeaseLostError();
   };
 
-  // 1. Read every customer of the selected enterprises (pages of at most 100, links.next).
+  // 1. Fields and the stored state first: a provider whose write order does not matter is written
+  //    while OFN is still being read (its latency then hides the writes).
+  const provider = deps.providers(connection.provider, context.providerApiKey);
+  const fields = await provider.prepareFields(connection.audienceId);
+  const scope = [
+    connection.provider,
+    connection.audienceId,
+    settings.sync.consent,
+    [...fields.available].sort(),
+  ].join("|");
+  const stored = await loadContactState(deps.db, shopId);
+  const storedInOfn = [...stored.values()].filter((s) => s.inOfn).length;
+  const writer = new ChunkWriter({
+    db: deps.db,
+    shopId,
+    provider,
+    fields,
+    stored,
+    guard,
+    options: {
+      audienceId: connection.audienceId,
+      consent: settings.sync.consent,
+      brevoTagMode: settings.sync.brevoTagMode,
+      brevoDoiTemplateId: settings.sync.brevoDoiTemplateId ?? undefined,
+      // After confirming, the customer lands on the shop's OFN shopfront.
+      brevoDoiRedirectUrl: context.enterprises.find((e) => e.shopUrl)?.shopUrl ?? undefined,
+    },
+    onChunk: (done) => {
+      if (done % COLLECT_EVERY_CHUNKS === 0) releaseMemory();
+      report();
+    },
+  });
+  const report = () =>
+    hooks.onProgress?.({
+      done: counts.fetched + writer.written,
+      total: fetchTotal + writer.dispatched,
+      counts: { ...counts },
+    });
+  const pendingFor = (contact: MappedContact, sources: number): PendingContact | undefined => {
+    const hash = contactHash(contact, scope);
+    const sent = writer.sent.get(contact.email);
+    const previous = stored.get(contact.email);
+    if (sent ? sent.hash === hash : previous?.contentHash === hash && previous.inOfn) return undefined;
+    const removeTags = writer.removedTags(contact.email, contact.tags);
+    return { contact: { ...contact, removeTags }, hash, sources, leaving: false };
+  };
+  const book = newContactBook();
+  // Read once, not sent yet, and (from what the stored state says) bought from one enterprise only,
+  // so that nothing later in OFN is likely to change them. Anything that does change is sent again.
+  const early = new Set<string>();
+  let ready: PendingContact[] = [];
+  const sendEarly = () => {
+    for (const email of early) {
+      early.delete(email);
+      const item = pendingFor(book.contacts.get(email)!, book.sources.get(email) ?? 1);
+      if (item) ready.push(item);
+      if (ready.length === provider.writeChunkSize) {
+        writer.write(ready);
+        ready = [];
+      }
+    }
+  };
+
+  // 2. Read every customer of the selected enterprises (pages of at most 100, links.next).
   const ofn = createOfnClient({
     instance: shop.ofnInstance,
     apiKey: context.ofnApiKey,
@@ -106,15 +167,26 @@ export async function executeSync(
     fetch: deps.ofnFetch,
     retryBaseMs: deps.ofnRetryBaseMs,
   });
-  const book = newContactBook();
   const totals = new Map<number, number>();
   await Promise.all(
     selected.map(async (enterprise) => {
       for await (const page of ofn.customerPages(enterprise.enterpriseId)) {
         guard();
         totals.set(enterprise.enterpriseId, page.total);
-        total = [...totals.values()].reduce((a, b) => a + b, 0);
-        addCustomers(book, page.customers, enterprise.name, settings.sync.mapping, settings.sync.requireTag);
+        fetchTotal = [...totals.values()].reduce((a, b) => a + b, 0);
+        const touched = addCustomers(
+          book,
+          page.customers,
+          enterprise.name,
+          settings.sync.mapping,
+          settings.sync.requireTag,
+        );
+        if (!provider.writeOrderMatters) {
+          for (const email of touched) {
+            if (!writer.sent.has(email) && (stored.get(email)?.sources ?? 1) <= 1) early.add(email);
+          }
+          sendEarly();
+        }
         if (Math.floor(book.fetched / COLLECT_EVERY) > Math.floor(counts.fetched / COLLECT_EVERY)) {
           releaseMemory();
         }
@@ -125,10 +197,6 @@ export async function executeSync(
   );
   counts.invalid = book.invalid.length;
   counts.skippedConsent = book.skippedByConsent;
-  releaseMemory();
-
-  const stored = await loadContactState(deps.db, shopId);
-  const storedInOfn = [...stored.values()].filter((s) => s.inOfn).length;
   // OFN answers 200 with no data for a wrong enterprise or a blank key: never read that as "everyone left".
   if (book.fetched === 0 && storedInOfn > 0) {
     throw new UpstreamError(
@@ -137,27 +205,18 @@ export async function executeSync(
       { retryable: false, permanent: true },
     );
   }
+  // What was sent early must have landed before the same contacts can be sent again.
+  await writer.drain();
+  releaseMemory();
 
-  // 2. Fields, then the diff: only new and changed contacts are written.
-  const provider = deps.providers(connection.provider, context.providerApiKey);
-  const fields = await provider.prepareFields(connection.audienceId);
-  const scope = [
-    connection.provider,
-    connection.audienceId,
-    settings.sync.consent,
-    [...fields.available].sort(),
-  ].join("|");
-  const pending: Array<{ contact: MappedContact; hash: string; isNew: boolean }> = [];
+  // 3. The rest: every contact whose data differs from what was last written (in this run or before).
+  const pending: PendingContact[] = [];
   for (const contact of book.contacts.values()) {
-    const previous = stored.get(contact.email);
-    const hash = contactHash(contact, scope);
-    if (previous?.contentHash === hash && previous.inOfn) {
-      counts.unchanged += 1;
-      continue;
-    }
-    contact.removeTags = (previous?.tags ?? []).filter((tag) => !contact.tags.includes(tag));
-    pending.push({ contact, hash, isNew: !previous?.contentHash });
+    const item = pendingFor(contact, book.sources.get(contact.email) ?? 1);
+    if (item) pending.push(item);
   }
+  // Contacts still waiting for a full chunk were not sent: the pass above included them.
+  ready = [];
   const gone = [...stored.entries()].filter(([email, s]) => s.inOfn && !book.contacts.has(email));
   if (settings.sync.goneCustomers === "remove_tag") {
     for (const [email, s] of gone) {
@@ -165,7 +224,8 @@ export async function executeSync(
       pending.push({
         contact: { email, firstName: "", lastName: "", phone: "", code: "", tags: [], removeTags: s.tags },
         hash: "",
-        isNew: false,
+        sources: s.sources,
+        leaving: true,
       });
     }
   }
@@ -174,77 +234,28 @@ export async function executeSync(
   pending.sort((a, b) =>
     a.contact.email < b.contact.email ? -1 : a.contact.email > b.contact.email ? 1 : 0,
   );
-  total = counts.fetched + pending.length;
-  report();
-
-  // 3. Write in the provider's bulk form, saving outcomes after every chunk. What is no longer
-  // needed goes now: the fetched book (the pending list holds what is written) and, below, each
-  // chunk once written. A sync's data is its memory peak (50,000 contacts: ~30 MB live).
   const goneEmails = new Set(gone.map(([email]) => email));
+  const bookSize = book.contacts.size;
+  // What is no longer needed goes now (a sync's data is its memory peak: 50,000 contacts ~30 MB).
   book.contacts.clear();
-  const limiter = new Limiter(provider.writeConcurrency);
-  const chunks: (typeof pending)[] = [];
+  book.sources.clear();
+  releaseMemory();
   for (let i = 0; i < pending.length; i += provider.writeChunkSize) {
-    chunks.push(pending.slice(i, i + provider.writeChunkSize));
+    writer.write(pending.slice(i, i + provider.writeChunkSize));
   }
   pending.length = 0;
-  releaseMemory();
-  await Promise.all(
-    chunks.map((chunk, index) =>
-      limiter.run(async () => {
-        guard();
-        const outcomes = await provider.writeContacts(
-          chunk.map((p) => p.contact),
-          fields,
-          {
-            audienceId: connection.audienceId!,
-            consent: settings.sync.consent,
-            brevoTagMode: settings.sync.brevoTagMode,
-            brevoDoiTemplateId: settings.sync.brevoDoiTemplateId ?? undefined,
-            // After confirming, the customer lands on the shop's OFN shopfront.
-            brevoDoiRedirectUrl: context.enterprises.find((e) => e.shopUrl)?.shopUrl ?? undefined,
-          },
-        );
-        const byEmail = new Map(outcomes.map((outcome) => [outcome.email, outcome]));
-        const writes: ContactStateWrite[] = chunk.map(({ contact, hash, isNew }) => {
-          const outcome = byEmail.get(contact.email);
-          const leaving = goneEmails.has(contact.email);
-          if (outcome?.ok) {
-            if (!leaving && isNew) counts.new += 1;
-            else if (!leaving) counts.updated += 1;
-            return {
-              email: contact.email,
-              contentHash: leaving ? (stored.get(contact.email)?.contentHash ?? null) : hash,
-              providerStatus: outcome.status ?? null,
-              errorPermanent: false,
-              tags: contact.tags,
-              inOfn: !leaving,
-            };
-          }
-          counts.failed += 1;
-          const previous = stored.get(contact.email);
-          return {
-            email: contact.email,
-            // A permanent refusal keeps this data's hash so it is not retried until the data changes.
-            contentHash: outcome?.permanent ? hash : (previous?.contentHash ?? null),
-            lastError: outcome?.error ?? "not written",
-            errorPermanent: Boolean(outcome?.permanent),
-            tags: previous?.tags ?? [],
-            inOfn: !leaving,
-          };
-        });
-        await saveContactState(deps.db, shopId, writes);
-        metrics.contactsWritten.inc(
-          { provider: provider.kind },
-          outcomes.filter((outcome) => outcome.ok).length,
-        );
-        written += chunk.length;
-        chunks[index] = [];
-        if (index % COLLECT_EVERY_CHUNKS === COLLECT_EVERY_CHUNKS - 1) releaseMemory();
-        report();
-      }),
-    ),
-  );
+  report();
+  await writer.drain();
+
+  let changed = 0;
+  for (const [email, outcome] of writer.outcomes) {
+    if (outcome === "new") counts.new += 1;
+    else if (outcome === "updated") counts.updated += 1;
+    else counts.failed += 1;
+    // Gone customers are never in the book: their tag removal does not make a contact "changed".
+    if (!goneEmails.has(email)) changed += 1;
+  }
+  counts.unchanged = Math.max(0, bookSize - changed);
 
   // Gone contacts are never deleted: with "keep" they are only marked, with "remove_tag" untagged above.
   await markGone(deps.db, shopId, [...goneEmails]);

@@ -59,6 +59,41 @@ describe.each(PROVIDERS)("customer sync into %s", (provider) => {
     expect(batchesAfter).toBe(batchesBefore);
   });
 
+  it("writes a customer of two enterprises with both enterprises' data, also when part of it went out while OFN was still being read", async () => {
+    const shop = await createShop(world, { provider, enterprises: 2 });
+    const [a, b] = shop.enterpriseIds as [number, number];
+    // Enough customers that chunks are written while OFN is read (Mailchimp); the shared customer
+    // is among A's first and B's last, so its A-only version is likely out before B's arrives.
+    const fromA = generateCustomers(a, 1_200);
+    const fromB = generateCustomers(b, 700);
+    const shared = fromA[0]!.email;
+    fromB[699] = { ...fromB[699]!, email: shared, first_name: null, tags: ["bio"], code: "B-699" };
+    world.ofn.addCustomers(a, fromA);
+    world.ofn.addCustomers(b, fromB);
+    const first = await sync(shop);
+    // Brevo refuses a phone already on another contact (same generated phones in A and B).
+    expect(counts(first)).toMatchObject({ fetched: 1_900, new: 1_899 - counts(first).failed });
+    if (provider === "mailchimp") expect(counts(first).failed).toBe(0);
+    const merged = audienceOf(world, shop).get(shared)!;
+    const names = (await world.t.deps.database.db.execute(
+      sql`select name from shop_enterprises where shop_id = ${shop.shopId} order by name`,
+    )) as unknown as Array<{ name: string }> | { rows: Array<{ name: string }> };
+    const enterpriseNames = (Array.isArray(names) ? names : names.rows).map((r) => r.name);
+    const tags = merged.tags.map((tag) => tag.trim());
+    for (const name of enterpriseNames) expect(tags).toContain(name);
+    expect(tags.join(",")).toContain("bio");
+    const firstName = provider === "mailchimp" ? "FNAME" : "FIRSTNAME";
+    expect(merged.fields[firstName]).toBe(fromA[0]!.first_name);
+    const [state] = await world.t.deps.database.db
+      .select({ sources: contacts.sources })
+      .from(contacts)
+      .where(sql`${contacts.shopId} = ${shop.shopId} and ${contacts.email} = ${shared}`);
+    expect(state?.sources).toBe(2);
+    // Nothing changed: nothing is written, the shared customer included.
+    expect(counts(await sync(shop))).toMatchObject({ new: 0, updated: 0, unchanged: 1_899 });
+    expect(audienceOf(world, shop).get(shared)).toEqual(merged);
+  });
+
   it("writes only what changed and never resubscribes anyone", async () => {
     const shop = await createShop(world, { provider, settings: { sync: { consent: "subscribed" } } });
     const enterprise = shop.enterpriseIds[0]!;

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { shops } from "./shops.js";
 
 /** Per shop and normalised email: what the bridge last wrote, so a re-sync writes only changes. */
@@ -18,6 +18,12 @@ export const contacts = pgTable(
     inOfn: boolean("in_ofn").notNull().default(true),
     /** Tags the bridge set on this contact, so it can take off the ones that no longer apply. */
     tags: jsonb("tags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /**
+     * OFN customer records behind this contact at its last write (one per enterprise it buys
+     * from). A contact from several is written once every enterprise has been read; one from a
+     * single enterprise may be written while the others are still being read.
+     */
+    sources: smallint("sources").notNull().default(1),
     lastError: text("last_error"),
     /** A permanent provider refusal (fake email, compliance state): not retried until the data changes. */
     errorPermanent: boolean("error_permanent").notNull().default(false),

@@ -47,6 +47,7 @@ export function createBrevoProvider(options: BrevoProviderOptions): NewsletterPr
     writeChunkSize: WRITE_CHUNK_SIZE,
     // Imports of one account are serialised by Brevo anyway; a second chunk would only add polls.
     writeConcurrency: 1,
+    writeOrderMatters: true,
     verify: () => verifyAccount(account),
     listAudiences: () => listAudiences(api),
     listSenders: () => listSenders(senders),

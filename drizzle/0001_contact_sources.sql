@@ -1,0 +1,1 @@
+ALTER TABLE "contacts" ADD COLUMN "sources" smallint DEFAULT 1 NOT NULL;
