@@ -13,8 +13,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY test/bench ./test/bench
-COPY test/support ./test/support
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime
