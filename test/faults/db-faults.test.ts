@@ -151,7 +151,7 @@ describe("the database failing during a sync", () => {
           const busy = await admin<{ pid: number }[]>`
             select pid from pg_stat_activity
             where datname = ${databaseName} and application_name = 'ofn-bridge' and state = 'active'
-              and query ilike 'insert into "contacts"%'`;
+              and query ~* '^[[:space:]]*insert into "?contacts'`;
           return busy.length > 0 ? busy : undefined;
         });
         const pids = await admin<{ pid: number }[]>`
