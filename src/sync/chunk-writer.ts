@@ -36,7 +36,6 @@ export class ChunkWriter {
   private readonly limiter: Limiter;
   private readonly running = new Set<Promise<void>>();
   private failure: unknown;
-  private chunksDone = 0;
 
   constructor(
     private readonly deps: {
@@ -49,7 +48,7 @@ export class ChunkWriter {
       /** Throws when the run lost its lease. */
       guard: () => void;
       /** After each chunk is stored. */
-      onChunk: (chunksDone: number) => void;
+      onChunk: () => void;
     },
   ) {
     this.limiter = new Limiter(deps.provider.writeConcurrency);
@@ -124,7 +123,6 @@ export class ChunkWriter {
       outcomes.filter((outcome) => outcome.ok).length,
     );
     this.written += chunk.length;
-    this.chunksDone += 1;
-    deps.onChunk(this.chunksDone);
+    deps.onChunk();
   }
 }

@@ -64,9 +64,9 @@ export class LeaseLostError extends Error {
 }
 
 const MAX_LISTED_INVALID = 500;
-/** Customers read between two garbage collections (see src/memory.ts). */
+/** Customers read, and contacts written, between two garbage collections (see src/memory.ts). */
 const COLLECT_EVERY = 25_000;
-const COLLECT_EVERY_CHUNKS = 20;
+const COLLECT_EVERY_WRITTEN = 10_000;
 
 export async function executeSync(
   deps: SyncDeps,
@@ -108,6 +108,7 @@ export async function executeSync(
   ].join("|");
   const stored = await loadContactState(deps.db, shopId);
   const storedInOfn = [...stored.values()].filter((s) => s.inOfn).length;
+  let collectedAt = 0;
   const writer = new ChunkWriter({
     db: deps.db,
     shopId,
@@ -123,8 +124,11 @@ export async function executeSync(
       // After confirming, the customer lands on the shop's OFN shopfront.
       brevoDoiRedirectUrl: context.enterprises.find((e) => e.shopUrl)?.shopUrl ?? undefined,
     },
-    onChunk: (done) => {
-      if (done % COLLECT_EVERY_CHUNKS === 0) releaseMemory();
+    onChunk: () => {
+      if (writer.written - collectedAt >= COLLECT_EVERY_WRITTEN) {
+        collectedAt = writer.written;
+        releaseMemory();
+      }
       report();
     },
   });
