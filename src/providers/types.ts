@@ -120,11 +120,11 @@ export interface NewsletterProvider {
   /** writeContacts calls the sync may run at once for this account. */
   readonly writeConcurrency: number;
   /**
-   * Whether the order contacts are written in changes the result (Brevo: of two contacts with
-   * the same phone, the first written wins). Such a provider is written in one sorted pass after
-   * OFN has been read; the others may be written while OFN is still being read.
+   * Whether the order this contact is written in, among the others, changes the result (Brevo: a
+   * phone number belongs to one contact only, the first written). Such contacts are written in one
+   * sorted pass after OFN has been read; the others may be written while OFN is still being read.
    */
-  readonly writeOrderMatters: boolean;
+  writeOrderMatters(contact: MappedContact): boolean;
   verify(): Promise<AccountInfo>;
   listAudiences(): Promise<Audience[]>;
   listSenders(): Promise<Sender[]>;

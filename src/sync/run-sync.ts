@@ -154,7 +154,9 @@ export async function executeSync(
   const sendEarly = () => {
     for (const email of early) {
       early.delete(email);
-      const item = pendingFor(book.contacts.get(email)!, book.sources.get(email) ?? 1);
+      const contact = book.contacts.get(email)!;
+      if (provider.writeOrderMatters(contact)) continue;
+      const item = pendingFor(contact, book.sources.get(email) ?? 1);
       if (item) ready.push(item);
       if (ready.length === provider.writeChunkSize) {
         writer.write(ready);
@@ -185,12 +187,10 @@ export async function executeSync(
           settings.sync.mapping,
           settings.sync.requireTag,
         );
-        if (!provider.writeOrderMatters) {
-          for (const email of touched) {
-            if (!writer.sent.has(email) && (stored.get(email)?.sources ?? 1) <= 1) early.add(email);
-          }
-          sendEarly();
+        for (const email of touched) {
+          if (!writer.sent.has(email) && (stored.get(email)?.sources ?? 1) <= 1) early.add(email);
         }
+        sendEarly();
         if (Math.floor(book.fetched / COLLECT_EVERY) > Math.floor(counts.fetched / COLLECT_EVERY)) {
           releaseMemory();
         }

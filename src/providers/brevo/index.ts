@@ -11,7 +11,13 @@ import { checkCampaign } from "./campaign-check.js";
 import * as campaigns from "./campaigns.js";
 import { type BrevoApi, createBrevoApi } from "./client.js";
 import { writeBrevoContacts } from "./contacts.js";
-import { type AttributeNames, namesFrom, prepareAttributes, readAttributes } from "./fields.js";
+import {
+  type AttributeNames,
+  internationalPhone,
+  namesFrom,
+  prepareAttributes,
+  readAttributes,
+} from "./fields.js";
 import { ListDirectory, listAudiences } from "./lists.js";
 
 export interface BrevoProviderOptions {
@@ -47,7 +53,8 @@ export function createBrevoProvider(options: BrevoProviderOptions): NewsletterPr
     writeChunkSize: WRITE_CHUNK_SIZE,
     // Imports of one account are serialised by Brevo anyway; a second chunk would only add polls.
     writeConcurrency: 1,
-    writeOrderMatters: true,
+    // A contact with a phone Brevo accepts as SMS can collide with another one holding it.
+    writeOrderMatters: (contact) => internationalPhone(contact.phone) !== undefined,
     verify: () => verifyAccount(account),
     listAudiences: () => listAudiences(api),
     listSenders: () => listSenders(senders),

@@ -77,7 +77,7 @@ export function createMailchimpProvider(options: MailchimpProviderOptions): News
     // goes through the account's limiter of 4 connections, so more batches than connections can
     // be pending (Mailchimp allows 500).
     writeConcurrency: 8,
-    writeOrderMatters: false,
+    writeOrderMatters: () => false,
     verify: async () => verifyAccount(await use()),
     listAudiences: async () => listAudiences(await use()),
     listSenders: async () => listSenders(await use()),
