@@ -3,6 +3,8 @@
  * repeat cannot do harm. SDK errors are mapped to UpstreamError the moment they appear, so the
  * raw superagent error (it carries the Basic-auth header) never leaves this module.
  */
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { createRequire } from "node:module";
 import type { z } from "zod";
 import { UpstreamError } from "../../errors.js";
@@ -12,6 +14,32 @@ import { toUpstreamError } from "./errors.js";
 const require = createRequire(import.meta.url);
 type ApiClientClass = typeof import("@mailchimp/mailchimp_marketing/src/ApiClient");
 const ApiClient = require("@mailchimp/mailchimp_marketing/src/ApiClient") as ApiClientClass;
+reuseConnections();
+
+/**
+ * The SDK's superagent (3.x) opts every request out of connection pooling (`agent: false`): each
+ * call opened a new connection, a new TLS handshake with Mailchimp (4 per campaign, 2+ per sync
+ * chunk). Requests the SDK makes now go through keep-alive agents; sockets idle for 4 s are
+ * closed, before Mailchimp's side would. Only the SDK's own copy of superagent is touched.
+ */
+function reuseConnections(): void {
+  const fromSdk = createRequire(require.resolve("@mailchimp/mailchimp_marketing/src/ApiClient"));
+  const superagent = fromSdk("superagent") as {
+    Request: { prototype: { request: () => unknown; _agent?: unknown; url?: string } };
+  };
+  const proto = superagent.Request.prototype;
+  if ((proto as { keepAlivePatched?: boolean }).keepAlivePatched) return;
+  const agents = {
+    http: new HttpAgent({ keepAlive: true, timeout: 4_000 }),
+    https: new HttpsAgent({ keepAlive: true, timeout: 4_000 }),
+  };
+  const original = proto.request;
+  proto.request = function (this: { _agent?: unknown; url?: string }) {
+    if (this._agent === false) this._agent = this.url?.startsWith("https:") ? agents.https : agents.http;
+    return original.call(this);
+  };
+  (proto as { keepAlivePatched?: boolean }).keepAlivePatched = true;
+}
 
 export type McApi = InstanceType<ApiClientClass>;
 
