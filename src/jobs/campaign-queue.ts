@@ -4,7 +4,7 @@
  * by the lease owner, so a worker that lost its lease (paused, then taken over) writes nothing.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { type Db, queryRows } from "../db/client.js";
+import type { Db } from "../db/client.js";
 import { campaigns } from "../db/schema/index.js";
 import { metrics } from "../metrics.js";
 
@@ -29,26 +29,26 @@ export async function claimCampaign(
   id?: string,
 ): Promise<CampaignRow | undefined> {
   const only = id ? sql`and c.id = ${id}` : sql``;
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`update campaigns set
-          lease_owner = ${owner},
-          lease_expires_at = ${leaseUntil(leaseMs)},
-          attempts = attempts + 1,
-          updated_at = now()
-        where id = (
+  // One statement: the row is locked, leased and returned whole.
+  const [row] = await db
+    .update(campaigns)
+    .set({
+      leaseOwner: owner,
+      leaseExpiresAt: leaseUntil(leaseMs),
+      attempts: sql`${campaigns.attempts} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      sql`${campaigns.id} = (
           select c.id from campaigns c
           where c.status in (${activeList}) and c.run_at <= now()
             and (c.lease_expires_at is null or c.lease_expires_at < now()) ${only}
           order by c.run_at
           for update skip locked
           limit 1
-        )
-        returning id`,
-  );
-  const claimed = rows[0]?.id;
-  if (!claimed) return undefined;
-  const [row] = await db.select().from(campaigns).where(eq(campaigns.id, claimed));
+        )`,
+    )
+    .returning();
   return row;
 }
 
