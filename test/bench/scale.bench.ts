@@ -8,11 +8,9 @@
  * DATABASE_URL (a server; a database of its own is created and dropped per configuration).
  * Prints a table and, last, one JSON line with the figures.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { regenerateWebhookToken } from "../../src/campaigns/tokens.js";
@@ -31,6 +29,7 @@ import { connectShop, saveEnterprises, saveProviderConnection } from "../../src/
 import { shopSettingsSchema } from "../../src/shops/settings.js";
 import { type BridgeProcess, startBridgeProcess } from "../support/process.js";
 import { createBenchDatabase } from "./bench-db.js";
+import { peakRssBytes, startJsonChild } from "./child.js";
 
 const { values } = parseArgs({
   options: {
@@ -112,7 +111,13 @@ process.exit(results.every((r) => r.ok) ? 0 : 1);
 
 async function runConfiguration(replicas: number) {
   log(`== ${replicas} replica(s): seeding ${shopCount} shops x ${customers} customers`);
-  const sims = startSims();
+  // A large heap: the simulators hold every shop's audience.
+  const sims = startJsonChild([
+    "--max-old-space-size=16384",
+    "--import",
+    "tsx",
+    join(PROJECT_ROOT, "test/bench/scale-sims.ts"),
+  ]);
   const seeded = await sims.send<{ ofn: string; mailchimp: string; shops: SeededShop[] }>({
     cmd: "seed",
     shops: shopCount,
@@ -189,7 +194,10 @@ async function runConfiguration(replicas: number) {
       await new Promise((done) => setTimeout(done, 250));
     }
     const flushed = await sims.send<{ done: number; gaveUp: number }>({ cmd: "flush" });
-    const peakRssMb = bridges.map((bridge) => peakRss(bridge.child.pid!));
+    const peakRssMb = bridges.map((bridge) => {
+      const bytes = peakRssBytes(bridge.child.pid!);
+      return bytes === undefined ? -1 : Math.round(bytes / 1048576);
+    });
     const cpuSecondsPerBridge = bridges.map((bridge, i) =>
       round1(cpuSeconds(bridge.child.pid!) - cpuBefore[i]!),
     );
@@ -337,37 +345,6 @@ function machineTimes(): { busy: number; total: number } {
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10;
-}
-
-/** Peak resident set of a live process (Linux VmHWM), in MB. */
-function peakRss(pid: number): number {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    return kb ? Math.round(Number(kb) / 1024) : -1;
-  } catch {
-    return -1;
-  }
-}
-
-function startSims() {
-  const child = spawn(
-    process.execPath,
-    ["--max-old-space-size=16384", "--import", "tsx", join(PROJECT_ROOT, "test/bench/scale-sims.ts")],
-    { stdio: ["pipe", "pipe", "inherit"] },
-  );
-  const waiting: Array<(value: unknown) => void> = [];
-  createInterface({ input: child.stdout! }).on("line", (line) => waiting.shift()?.(JSON.parse(line)));
-  return {
-    send<T>(command: Record<string, unknown>) {
-      return new Promise<T>((done) => {
-        waiting.push(done as (value: unknown) => void);
-        child.stdin!.write(`${JSON.stringify(command)}\n`);
-      });
-    },
-    stop() {
-      child.kill("SIGKILL");
-    },
-  };
 }
 
 function log(line: string) {

@@ -5,7 +5,7 @@
  * one JSON line with the figures.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -19,7 +19,7 @@ import { saveEnterprises, saveProviderConnection } from "../../src/shops/connect
 import { shopSettingsSchema } from "../../src/shops/settings.js";
 import { executeSync } from "../../src/sync/run-sync.js";
 import { createBenchDatabase } from "./bench-db.js";
-import { startSimsChild } from "./sims-client.js";
+import { peakRssBytes, startSimsChild } from "./child.js";
 
 const { values } = parseArgs({
   options: {
@@ -50,18 +50,7 @@ interface Counts {
   brevoWrites: number;
 }
 
-/**
- * Peak RSS: the kernel's high-water mark (VmHWM) where there is one (Linux), exact and free;
- * elsewhere sampled every 25 ms.
- */
-function kernelPeakRss(): number | undefined {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
+// Peak RSS: the kernel's high-water mark where there is one (Linux), exact and free; else sampled.
 let sampledPeak = 0;
 const sampler = setInterval(() => {
   sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
@@ -143,7 +132,7 @@ const first = await measure();
 const { changed } = await sims.send<{ changed: number }>({ cmd: "change", fraction: 0.01 });
 const resync = await measure();
 clearInterval(sampler);
-const peakRss = kernelPeakRss() ?? sampledPeak;
+const peakRss = peakRssBytes() ?? sampledPeak;
 sims.stop();
 await runtime.database.close();
 await benchDb?.drop();

@@ -4,11 +4,11 @@
  *   load: the load generator, keep-alive HTTP/1.1 with N sockets in flight.
  * Both talk JSON lines over stdin/stdout.
  */
-import { spawn } from "node:child_process";
 import http from "node:http";
 import { createInterface } from "node:readline";
 import { listen } from "../../src/sandbox/controls.js";
 import { createMailchimpSimulator } from "../../src/sandbox/mailchimp.js";
+import { type JsonChild, startJsonChild } from "./child.js";
 
 export interface LoadResult {
   latencies: number[];
@@ -17,30 +17,14 @@ export interface LoadResult {
   acks: Array<{ index: number; status: number; at: number; accepted: boolean }>;
 }
 
-export interface Child {
-  send<T>(command: Record<string, unknown>): Promise<T>;
-  stop(): void;
-}
-
-export function startChild(role: string): Child {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", import.meta.filename.replace("-roles", ".bench"), "--role", role],
-    {
-      stdio: ["pipe", "pipe", "inherit"],
-    },
-  );
-  const waiting: Array<(value: unknown) => void> = [];
-  createInterface({ input: child.stdout! }).on("line", (line) => waiting.shift()?.(JSON.parse(line)));
-  return {
-    send<T>(command: Record<string, unknown>) {
-      return new Promise<T>((done) => {
-        waiting.push(done as (value: unknown) => void);
-        child.stdin!.write(`${JSON.stringify(command)}\n`);
-      });
-    },
-    stop: () => child.kill(),
-  };
+export function startChild(role: string): JsonChild {
+  return startJsonChild([
+    "--import",
+    "tsx",
+    import.meta.filename.replace("-roles", ".bench"),
+    "--role",
+    role,
+  ]);
 }
 
 export function percentile(values: number[], p: number): number {
