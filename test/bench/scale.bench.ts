@@ -1,8 +1,8 @@
 /**
  * npm run bench:scale -- --shops 1000 --customers 5000 --latency-ms 50 --replicas 1,3
  * Many shops at once on PostgreSQL: every shop's first sync and one order cycle opening per shop
- * (one webhook each), served by one bridge process and then by three (`node --import tsx
- * src/main.ts`, as deployed), against the simulators in a child process with L ms of latency per
+ * (one webhook each), served by one bridge process and then by three (`node --expose-gc
+ * dist/src/main.js`, as `npm run serve` and the Docker image run it), against the simulators in a child process with L ms of latency per
  * request. Measures the wall time until every sync finished, the requests made, the peak RSS of
  * each bridge process (VmHWM) and whether every shop got exactly one campaign, sent once. Needs
  * DATABASE_URL (a server; a database of its own is created and dropped per configuration).
@@ -27,7 +27,7 @@ import { createOfnClient } from "../../src/ofn/client.js";
 import { PROJECT_ROOT } from "../../src/paths.js";
 import { connectShop, saveEnterprises, saveProviderConnection } from "../../src/shops/connect.js";
 import { shopSettingsSchema } from "../../src/shops/settings.js";
-import { type BridgeProcess, startBridgeProcess } from "../support/process.js";
+import { type BridgeProcess, COMPILED_ENTRY, startBridgeProcess } from "../support/process.js";
 import { createBenchDatabase } from "./bench-db.js";
 import { peakRssBytes, startJsonChild } from "./child.js";
 
@@ -151,6 +151,7 @@ async function runConfiguration(replicas: number) {
             LOG_LEVEL: "info",
           },
           120_000,
+          COMPILED_ENTRY,
         ),
       ),
     );
