@@ -96,7 +96,7 @@ export async function executeSync(
     if (hooks.stillOwned && !hooks.stillOwned()) throw new LeaseLostError();
   };
 
-  // 1. Fields and the stored state first: a provider whose write order does not matter is written
+  // 1. Fields and the stored state first: contacts whose write order does not matter are written
   //    while OFN is still being read (its latency then hides the writes).
   const provider = deps.providers(connection.provider, context.providerApiKey);
   const fields = await provider.prepareFields(connection.audienceId);
