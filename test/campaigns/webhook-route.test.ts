@@ -1,3 +1,6 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listDeliveries } from "../../src/campaigns/dashboard.js";
 import { regenerateWebhookToken } from "../../src/campaigns/tokens.js";
@@ -126,5 +129,95 @@ describe("failed token lookups", () => {
     } finally {
       await own.close();
     }
+  });
+});
+
+describe("POST /webhooks/ofn/:token over a real socket (the body read from Node's request)", () => {
+  let server: ReturnType<typeof serve>;
+  let port = 0;
+  beforeAll(async () => {
+    server = serve({ fetch: t.app.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise((ready) => server.once("listening", ready));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+  /** Sends `chunks` one write each; with `chunked` no Content-Length is declared. */
+  const send = (token: string, chunks: string[], chunked: boolean) =>
+    new Promise<{ status: number; body: string }>((done, fail) => {
+      const length = chunks.reduce((n, chunk) => n + Buffer.byteLength(chunk), 0);
+      const request = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: `/webhooks/ofn/${token}`,
+          method: "POST",
+          agent: false,
+          headers: chunked
+            ? { "content-type": "application/json", "transfer-encoding": "chunked" }
+            : { "content-type": "application/json", "content-length": String(length) },
+        },
+        (response) => {
+          let body = "";
+          response.setEncoding("utf8").on("data", (part: string) => {
+            body += part;
+          });
+          response.on("end", () => done({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      // A refused body may end the connection while chunks are still going out.
+      request.on("error", fail);
+      for (const chunk of chunks) request.write(chunk);
+      request.end();
+    });
+
+  it("accepts a delivery sent in chunks without a Content-Length, and a UTF-8 BOM before it", async () => {
+    const shop = await insertShop(t.database.db);
+    const body = JSON.stringify(
+      openedBody({ cycleId: nextCycleId(), coordinatorId: shop.enterpriseIds[0]!, name: "Légumes été" }),
+    );
+    const answer = await send(
+      shop.token,
+      [`\uFEFF${body.slice(0, 40)}`, body.slice(40, 41), body.slice(41)],
+      true,
+    );
+    expect(answer).toEqual({ status: 200, body: JSON.stringify({ status: "accepted" }) });
+    const rows = await campaignsOf(t.database.db, shop.shopId);
+    expect(rows.map((row) => [row.kind, (row.orderCycle as { name: string }).name])).toEqual([
+      ["announcement", "Légumes été"],
+    ]);
+  });
+
+  it("answers 413 past 64 KB, declared or streamed, and stores nothing", async () => {
+    const shop = await insertShop(t.database.db);
+    const big = JSON.stringify(
+      openedBody({
+        cycleId: nextCycleId(),
+        coordinatorId: shop.enterpriseIds[0]!,
+        name: "x".repeat(65 * 1024),
+      }),
+    );
+    const declared = await send(shop.token, [big], false);
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body).error.code).toBe("PAYLOAD_TOO_LARGE");
+    const streamed = await send(
+      shop.token,
+      [big.slice(0, 30_000), big.slice(30_000, 60_000), big.slice(60_000)],
+      true,
+    );
+    expect(streamed.status).toBe(413);
+    expect(await deliveriesOf(t.database.db, shop.shopId)).toHaveLength(0);
+
+    // OFN's test event padded to just under the limit: read whole, recorded as ignored.
+    const justUnder = JSON.stringify({
+      id: "padded-test-event",
+      event: "payment.completed",
+      data: { pad: "x".repeat(64 * 1024 - 80) },
+    });
+    expect(Buffer.byteLength(justUnder)).toBeLessThanOrEqual(64 * 1024);
+    expect(await send(shop.token, [justUnder.slice(0, 5_000), justUnder.slice(5_000)], true)).toEqual({
+      status: 200,
+      body: JSON.stringify({ status: "ignored" }),
+    });
   });
 });

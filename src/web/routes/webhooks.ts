@@ -5,7 +5,6 @@
  * does not follow redirects (ofn.md §1.1).
  */
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { AppDeps } from "../../app.js";
 import { IntakeQueue, receiveWebhook } from "../../campaigns/intake.js";
 import { FailedLookupLimiter } from "../../campaigns/lookup-limiter.js";
@@ -13,18 +12,13 @@ import { AppError } from "../../errors.js";
 import { metrics } from "../../metrics.js";
 import type { AppEnv } from "../env.js";
 import { clientIp } from "../rate-limit.js";
+import { readBodyText } from "../read-body.js";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 export function webhookRoutes(deps: AppDeps, limiter = new FailedLookupLimiter()) {
   const app = new Hono<AppEnv>({ strict: true });
   const intake = new IntakeQueue({ db: deps.database.db });
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => {
-      throw new AppError("PAYLOAD_TOO_LARGE", c.get("t")("error.payloadTooLarge"));
-    },
-  });
 
   const receive = async (c: Context<AppEnv>) => {
     const t = c.get("t");
@@ -37,9 +31,11 @@ export function webhookRoutes(deps: AppDeps, limiter = new FailedLookupLimiter()
       c.header("Retry-After", String(limiter.retryAfterSeconds(address)));
       throw new AppError("RATE_LIMITED", t("webhook.rateLimited"));
     }
+    const rawBody = await readBodyText(c, MAX_BODY_BYTES);
+    if (rawBody === undefined) throw new AppError("PAYLOAD_TOO_LARGE", t("error.payloadTooLarge"));
     const result = await receiveWebhook(
       { db: deps.database.db, intake },
-      { token: c.req.param("token") ?? "", rawBody: await c.req.text() },
+      { token: c.req.param("token") ?? "", rawBody },
     );
     metrics.webhookDeliveries.inc({
       outcome:
@@ -63,7 +59,7 @@ export function webhookRoutes(deps: AppDeps, limiter = new FailedLookupLimiter()
     }
   };
 
-  app.post("/webhooks/ofn/:token", limit, receive);
-  app.post("/webhooks/ofn/:token/", limit, receive);
+  app.post("/webhooks/ofn/:token", receive);
+  app.post("/webhooks/ofn/:token/", receive);
   return app;
 }
