@@ -10,6 +10,7 @@ import type { Config } from "./config.js";
 import type { Keyring } from "./crypto/keyring.js";
 import type { Database } from "./db/client.js";
 import { AppError } from "./errors.js";
+import type { WorkKind } from "./jobs/background.js";
 import type { Logger } from "./logger.js";
 import { metrics } from "./metrics.js";
 import type { SyncDeps } from "./sync/run-sync.js";
@@ -33,7 +34,7 @@ export interface AppDeps {
   /** What running a sync needs (provider factory, OFN limiters); shared with the workers. */
   syncDeps: SyncDeps;
   /** Wakes this process's idle workers (work was just enqueued here). */
-  wake?: () => void;
+  wake?: (work?: WorkKind) => void;
   /** Token the CLI presents to forward commands to this process (embedded database only). */
   controlToken?: string;
   /** Set by main.ts during shutdown so /readyz turns 503 and load balancers drain us. */

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
 import { removeControlFile, writeControlFile } from "./control.js";
-import { createSyncDeps, startBackground } from "./jobs/background.js";
+import { createSyncDeps, startBackground, type WorkKind } from "./jobs/background.js";
 import type { Runtime } from "./runtime.js";
 
 export interface RunningBridge {
@@ -24,12 +24,12 @@ export function startBridge(runtime: Runtime): Promise<RunningBridge> {
   // Only the embedded database needs the CLI to go through this process.
   const controlToken = database.kind === "pglite" ? randomBytes(32).toString("hex") : undefined;
   const syncDeps = createSyncDeps(runtime);
-  let wake = () => {};
+  let wake: (work?: WorkKind) => void = () => {};
   const app = createApp({
     ...runtime,
     syncDeps,
     controlToken,
-    wake: () => wake(),
+    wake: (work) => wake(work),
     isShuttingDown: () => shuttingDown,
   });
   const inFlight = new Set<Promise<unknown>>();
@@ -44,7 +44,7 @@ export function startBridge(runtime: Runtime): Promise<RunningBridge> {
     hostname: config.HOST,
   });
   const background = startBackground(runtime, syncDeps);
-  wake = () => background.wake();
+  wake = (work) => background.wake(work);
 
   const stop = async () => {
     if (shuttingDown) return;

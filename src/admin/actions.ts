@@ -55,7 +55,7 @@ export async function setShopPaused(
  * paused or broken shop's run would wait in the queue unseen.
  */
 export async function requestSync(
-  deps: { db: Db; wake?: () => void },
+  deps: { db: Db; wake?: (work: "sync") => void },
   shopId: string,
   actor: Actor,
 ): Promise<ActionResult<{ run: SyncRunRow; created: boolean }>> {
@@ -64,20 +64,20 @@ export async function requestSync(
   if (status !== "active") return { ok: false, problem: "shop_broken" };
   const { run, created } = await enqueueSync(deps.db, shopId, actor === "admin" ? "admin" : "manual");
   await recordAudit(deps.db, shopId, "sync.requested", { runId: run.id, created }, actor);
-  if (created) deps.wake?.();
+  if (created) deps.wake?.("sync");
   return { ok: true, value: { run, created } };
 }
 
 /** Retries a failed campaign of this shop (NOT_FOUND for another shop's, CONFLICT if it has not failed). */
 export async function retryFailedCampaign(
-  deps: { db: Db; wake?: () => void },
+  deps: { db: Db; wake?: (work: "campaign") => void },
   shopId: string,
   campaignId: string,
   actor: Actor,
 ): Promise<{ id: string; status: string }> {
   const row = await retryCampaign(deps, shopId, campaignId);
   await recordAudit(deps.db, shopId, "campaign.retried", { campaignId: row.id }, actor);
-  deps.wake?.();
+  deps.wake?.("campaign");
   return { id: row.id, status: row.status };
 }
 

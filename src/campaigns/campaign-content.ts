@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { campaignTemplates } from "../db/schema/index.js";
 import type { CampaignInput } from "../providers/types.js";
-import type { ShopContext } from "../shops/context.js";
+import type { ShopContext, TemplateRow } from "../shops/context.js";
 import { isLocale, type Locale } from "../web/i18n/index.js";
 import { type CampaignKind, defaultTemplate, type TemplateSource } from "./default-templates.js";
 import type { CampaignOrigin } from "./opening-plan.js";
@@ -35,6 +35,15 @@ export async function loadTemplate(
     .from(campaignTemplates)
     .where(eq(campaignTemplates.shopId, shopId))
     .limit(1);
+  return templateFor(row, locale, kind);
+}
+
+/** The template a campaign of this kind uses, from the shop's saved one (if any). */
+export function templateFor(
+  row: TemplateRow | undefined,
+  locale: Locale,
+  kind: CampaignKind,
+): TemplateSource & { providerTemplateId?: string } {
   const fallback = defaultTemplate(locale, kind);
   if (!row) return fallback;
   const bodyFormat = row.bodyFormat === "html" ? "html" : "markdown";
@@ -58,16 +67,15 @@ export function speakingFor(context: ShopContext, origin: Partial<CampaignOrigin
   };
 }
 
-export async function prepareContent(
-  db: Db,
+export function prepareContent(
   context: ShopContext,
   campaign: { id: string; kind: string; orderCycle: unknown },
   origin: Partial<CampaignOrigin>,
-): Promise<FrozenContent> {
+): FrozenContent {
   const locale = shopLocale(context.shop.locale);
   const kind = campaign.kind as CampaignKind;
   const orderCycle = campaign.orderCycle as OrderCycleData;
-  const template = await loadTemplate(db, context.shop.id, locale, kind);
+  const template = templateFor(context.template, locale, kind);
   const rendered = renderCampaign(template, {
     locale,
     timeZone: context.shop.timeZone,

@@ -47,6 +47,8 @@ export async function executeCampaign(
   const context = await loadShopContext(deps, row.shopId);
   const provider = providerFor(deps, context);
   let providerId = row.providerCampaignId;
+  // Set when this run itself recorded "a send is about to happen" (no earlier run can have sent).
+  let sendMarked = false;
 
   for (;;) {
     switch (progress.status) {
@@ -56,7 +58,7 @@ export async function executeCampaign(
       }
       case "pending": {
         // The content is frozen together with the mark that a create is about to happen.
-        const content = details().content ?? (await prepareContent(deps.db, context, row, details()));
+        const content = details().content ?? prepareContent(context, row, details());
         const found = details().createAttemptedAt
           ? await provider.findCampaignByTitle(content.title)
           : undefined;
@@ -81,13 +83,21 @@ export async function executeCampaign(
           need(providerId),
           campaignInput(context, frozen(details().content)),
         );
-        await record({ status: "content_set" });
+        // One write for "content set" and, when sending now, "a send is about to happen": a run
+        // resumed from here asks the provider whether it went, whichever step the crash fell in.
+        const mode = details().mode ?? decideMode(row, context);
+        sendMarked = mode === "send_now";
+        await record({
+          status: "content_set",
+          details: { ...details(), mode, ...(sendMarked ? { sendAttemptedAt: now().toISOString() } : {}) },
+        });
         break;
       }
       case "content_set": {
         // Recorded with the step's next write: until then nothing depends on it.
         if (!details().mode) progress.details = { ...details(), mode: decideMode(row, context) };
         await finishWithMode(details().mode ?? "send_now", {
+          sendMarked,
           deps,
           row,
           context,

@@ -24,6 +24,8 @@ interface FinishContext {
   progress: Progress;
   record: (patch: StepPatch) => Promise<void>;
   now: () => Date;
+  /** This run recorded sendAttemptedAt itself, with "content set": nothing can have gone yet. */
+  sendMarked?: boolean;
 }
 
 export async function finishWithMode(mode: DeliveryMode, f: FinishContext): Promise<void> {
@@ -31,7 +33,7 @@ export async function finishWithMode(mode: DeliveryMode, f: FinishContext): Prom
   if (mode === "draft") return record({ status: "draft", details: progress.details });
   if (mode === "test") return sendTestMail(f);
 
-  if (progress.details.sendAttemptedAt) {
+  if (progress.details.sendAttemptedAt && !f.sendMarked) {
     // The previous run may have sent or scheduled just before dying: never send twice.
     const seen = await provider.getCampaign(providerId);
     if (seen?.status === "sent" || seen?.status === "sending") {
@@ -42,7 +44,7 @@ export async function finishWithMode(mode: DeliveryMode, f: FinishContext): Prom
       return record({ status: "scheduled", scheduledFor: at ? new Date(at) : null });
     }
   }
-  await provider.checkCampaign(providerId);
+  // The provider refuses a campaign that cannot go with its reason (its own checklist).
   if (mode === "schedule") {
     const delayMs = f.context.settings.campaigns.delayMinutes * 60_000;
     const wanted = new Date(Math.max(now().getTime(), f.row.createdAt.getTime() + delayMs));
@@ -61,7 +63,7 @@ export async function finishWithMode(mode: DeliveryMode, f: FinishContext): Prom
       details: { ...progress.details, scheduleRequestedFor: actual.toISOString() },
     });
   }
-  await record({ details: { ...progress.details, sendAttemptedAt: now().toISOString() } });
+  if (!f.sendMarked) await record({ details: { ...progress.details, sendAttemptedAt: now().toISOString() } });
   await provider.sendCampaign(providerId);
   return record({ status: "sent", sentAt: now() });
 }

@@ -13,7 +13,8 @@ import { runOneSync } from "./sync-worker.js";
 
 export interface Background {
   /** Wakes idle workers now (work was just enqueued in this process). */
-  wake(): void;
+  /** Wakes idle loops of one kind of work (both when none is named) to look for it at once. */
+  wake(work?: WorkKind): void;
   /** Stops taking new work and waits for running work until `deadline` (epoch ms). */
   stop(deadline: number): Promise<void>;
 }
@@ -33,40 +34,49 @@ export function createSyncDeps(runtime: Runtime): SyncDeps {
   };
 }
 
+/** The kinds of background work; a wake names the kind just queued so other loops stay asleep. */
+export type WorkKind = "sync" | "campaign";
+
 export function startBackground(runtime: Runtime, syncDeps: SyncDeps = createSyncDeps(runtime)): Background {
   const { config, logger } = runtime;
   const onError = (name: string, error: unknown) =>
     logger.error({ err: error, worker: name }, "worker step failed");
-  const loops: WorkerLoop[] = [];
+  const loops: Array<{ kind: WorkKind; loop: WorkerLoop }> = [];
   const syncSlots = Math.min(config.WORKERS, config.MAX_CONCURRENT_SYNCS);
   for (let i = 0; i < syncSlots; i++) {
     const owner = workerId();
-    loops.push(
-      new WorkerLoop(
+    loops.push({
+      kind: "sync",
+      loop: new WorkerLoop(
         `sync-${i}`,
         () => runOneSync(syncDeps, { owner, maxRunning: config.MAX_CONCURRENT_SYNCS }),
         1_000,
         onError,
       ).start(),
-    );
+    });
   }
   // Campaign steps are short provider calls; their own loops keep a long sync from delaying a send.
   for (let i = 0; i < config.WORKERS; i++) {
     const owner = workerId();
-    loops.push(
-      new WorkerLoop(
+    loops.push({
+      kind: "campaign",
+      loop: new WorkerLoop(
         `campaign-${i}`,
         async () => Boolean(await runOneCampaign(syncDeps, { owner })),
         500,
         onError,
       ).start(),
-    );
+    });
   }
+  // A webhook's campaign wakes campaign loops only: a sync loop woken for nothing still runs a claim.
+  const wake = (work?: WorkKind) => {
+    for (const entry of loops) if (!work || entry.kind === work) entry.loop.wake();
+  };
   const tick = config.SCHEDULER
     ? cron.schedule("* * * * *", async () => {
         try {
           const queued = await enqueueDueSyncs(runtime.database.db);
-          if (queued > 0) for (const loop of loops) loop.wake();
+          if (queued > 0) wake("sync");
         } catch (error) {
           onError("scheduler", error);
         }
@@ -82,13 +92,11 @@ export function startBackground(runtime: Runtime, syncDeps: SyncDeps = createSyn
     }
   });
   return {
-    wake: () => {
-      for (const loop of loops) loop.wake();
-    },
+    wake,
     async stop(deadline) {
       await tick?.stop();
       await prune.stop();
-      await Promise.all(loops.map((loop) => loop.stop(deadline)));
+      await Promise.all(loops.map(({ loop }) => loop.stop(deadline)));
     },
   };
 }

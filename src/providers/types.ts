@@ -142,6 +142,11 @@ export interface NewsletterProvider {
   setCampaignContent(campaignId: string, input: CampaignInput): Promise<void>;
   /** Throws a permanent UpstreamError with the provider's reason when the campaign cannot be sent. */
   checkCampaign(campaignId: string): Promise<void>;
+  /**
+   * Sends (or schedules) once, never retried inside. A campaign that cannot go fails with the same
+   * reason checkCampaign gives: Brevo checks first (its campaign calls are counted per hour),
+   * Mailchimp explains a refusal afterwards (its send only says "not ready"), one call fewer.
+   */
   sendCampaign(campaignId: string): Promise<void>;
   scheduleCampaign(campaignId: string, at: Date): Promise<Date>;
   cancelCampaign(campaignId: string): Promise<void>;

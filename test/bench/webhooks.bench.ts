@@ -77,6 +77,7 @@ async function main() {
   const bare = await load.send<LoadResult>({ cmd: "run", url: bareUrl, deliveries, concurrency });
   const bridge = await startBridge(runtime);
   await load.send<LoadResult>({ cmd: "run", url: bridge.url, deliveries: warmUp(tokens), concurrency });
+  const burstStart = Date.now();
   const run = await load.send<LoadResult>({ cmd: "run", url: bridge.url, deliveries, concurrency });
 
   const db = runtime.database.db;
@@ -105,6 +106,7 @@ async function main() {
   const toSend = sentAt
     .map((row) => new Date(row.sent_at).getTime() - (acceptedAt.get(row.shop_id) ?? Number.NaN))
     .filter((ms) => Number.isFinite(ms));
+  const lastSentMs = Math.max(...sentAt.map((row) => new Date(row.sent_at).getTime())) - burstStart;
   const provider = await sims.send<{ campaigns: number; sent: number; duplicates: number }>({
     cmd: "counts",
   });
@@ -143,7 +145,9 @@ async function main() {
   process.stdout.write(
     `database ${runtime.database.kind}, ${config.WORKERS} campaign workers; statuses ${JSON.stringify(run.statuses)}; ` +
       `targets: all 2xx, p99 <= 50 ms, rps >= ${Math.round(report.bareRps / 4)} (25% of bare), lost 0, ` +
-      `one campaign per shop (${provider.campaigns} created, ${report.campaignsSent} sent), webhook-to-send p50 <= 1000 ms\n`,
+      `one campaign per shop (${provider.campaigns} created, ${report.campaignsSent} sent), webhook-to-send p50 <= 1000 ms\n` +
+      `campaigns: last sent ${(lastSentMs / 1000).toFixed(1)} s after the burst began (${Math.round((run.acks.length / run.rps) * 1000) / 1000} s long); ` +
+      `webhook-to-send p10 ${Math.round(percentile(toSend, 0.1))} ms, p90 ${Math.round(percentile(toSend, 0.9))} ms\n`,
   );
   process.stdout.write(`${JSON.stringify(report)}\n`);
   await bridge.stop();

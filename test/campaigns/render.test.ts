@@ -155,3 +155,28 @@ describe("sanitizeHtml", () => {
     expect(sanitizeHtml(input)).toBe(expected);
   });
 });
+
+describe("a template rendered again (its Markdown is prepared once)", () => {
+  it("fills each render with its own values only, and still reports unknown placeholders", () => {
+    const template = {
+      subject: "{{order_cycle_name}}",
+      body: "**{{shop_name}}** [shop]({{shop_url}}) {{mystery}}",
+      bodyFormat: "markdown" as const,
+    };
+    const first = renderCampaign(template, context({ shopName: "<b>First & co</b>" }));
+    const second = renderCampaign(
+      template,
+      context({ shopName: "Second", shopUrl: "https://ofn.example/second/shop" }),
+    );
+    expect(first.bodyHtml).toContain("<strong>&lt;b&gt;First &amp; co&lt;/b&gt;</strong>");
+    expect(first.bodyHtml).toContain('href="https://openfoodnetwork.org.au/green-farm/shop"');
+    expect(second.bodyHtml).toContain("<strong>Second</strong>");
+    expect(second.bodyHtml).toContain('href="https://ofn.example/second/shop"');
+    expect(second.bodyHtml).not.toContain("First");
+    expect(first.unknownVariables).toEqual(["mystery"]);
+    expect(second.unknownVariables).toEqual(["mystery"]);
+    // The template edited: the new text, not the prepared one.
+    const edited = renderCampaign({ ...template, body: "_{{shop_name}}_" }, context({ shopName: "Third" }));
+    expect(edited.bodyHtml).toBe("<p><em>Third</em></p>\n");
+  });
+});

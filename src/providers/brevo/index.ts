@@ -90,8 +90,15 @@ export function createBrevoProvider(options: BrevoProviderOptions): NewsletterPr
     createCampaign: (input) => campaigns.createCampaign(campaignContext, input),
     setCampaignContent: (id, input) => campaigns.setCampaignContent(campaignContext, id, input),
     checkCampaign: (id) => checkCampaign(campaignContext, id),
-    sendCampaign: (id) => campaigns.sendCampaign(campaignContext, id),
-    scheduleCampaign: (id, at) => campaigns.scheduleCampaign(campaignContext, id, at),
+    // Checked first: sendNow's refusals say less, and each campaign call counts against 100 per hour.
+    async sendCampaign(id) {
+      await checkCampaign(campaignContext, id);
+      await campaigns.sendCampaign(campaignContext, id);
+    },
+    async scheduleCampaign(id, at) {
+      await checkCampaign(campaignContext, id);
+      return campaigns.scheduleCampaign(campaignContext, id, at);
+    },
     cancelCampaign: (id) => campaigns.cancelCampaign(campaignContext, id),
     getCampaign: (id) => campaigns.getCampaign(campaignContext, id),
     findCampaignByTitle: (title) => campaigns.findCampaignByTitle(campaignContext, title),

@@ -22,7 +22,7 @@ export function controlRoutes(deps: AppDeps) {
     const shopId = shop ? await findShopId(deps.database.db, shop) : undefined;
     if (!shopId) throw new AppError("NOT_FOUND", "no such shop");
     const { run } = await enqueueSync(deps.database.db, shopId, "cli");
-    deps.wake?.();
+    deps.wake?.("sync");
     return c.json({ runId: run.id });
   });
   app.post("/sync-run", async (c) => {

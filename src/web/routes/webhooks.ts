@@ -54,7 +54,7 @@ export function webhookRoutes(deps: AppDeps, limiter = new FailedLookupLimiter()
       case "invalid":
         throw new AppError("VALIDATION", t("webhook.invalidBody", { detail: result.message }));
       case "recorded":
-        if (result.dueNow) deps.wake?.();
+        if (result.dueNow) deps.wake?.("campaign");
         return c.json({ status: result.status });
     }
   };

@@ -46,7 +46,7 @@ export function campaignRoutes(deps: AppDeps) {
 
   app.post("/simulate", async (c) => {
     const recorded = await simulateOrderCycleOpened(campaignDeps(c), shopIdOf(c));
-    if (recorded.dueNow) deps.wake?.();
+    if (recorded.dueNow) deps.wake?.("campaign");
     return c.redirect("/dashboard?notice=simulated#campaigns-title", 303);
   });
 
@@ -65,7 +65,7 @@ export function campaignRoutes(deps: AppDeps) {
       }
       throw error;
     }
-    deps.wake?.();
+    deps.wake?.("campaign");
     return c.redirect("/dashboard?notice=retried#campaigns-title", 303);
   });
   return app;

@@ -85,7 +85,7 @@ export function syncRoutes(deps: AppDeps) {
       throw new AppError("CONFLICT", c.get("t")("sync.notReady"));
     }
     const { run } = await enqueueSync(db, shopId, "manual");
-    deps.wake?.();
+    deps.wake?.("sync");
     return c.redirect(`/dashboard/sync/${run.id}`, 303);
   });
 
