@@ -29,8 +29,9 @@ export async function executeCampaign(
 ): Promise<void> {
   const now = deps.now ?? (() => new Date());
   // Progress follows the database, never runs ahead of it: a failure is recorded at the last step stored.
-  const record = async (patch: StepPatch) => {
-    if (!(await recordStep(deps.db, row.id, lease.owner, lease.leaseMs, patch))) throw new LeaseLostError();
+  const record = async (patch: StepPatch, options?: { redoable?: boolean }) => {
+    if (!(await recordStep(deps.db, row.id, lease.owner, lease.leaseMs, patch, options)))
+      throw new LeaseLostError();
     if (patch.details) progress.details = patch.details as CampaignDetails;
     if (patch.status) progress.status = patch.status;
   };
@@ -70,12 +71,16 @@ export async function executeCampaign(
         }
         const created = found ?? (await provider.createCampaign(campaignInput(context, content)));
         providerId = created.id;
-        await record({
-          status: "created",
-          provider: provider.kind,
-          providerCampaignId: created.id,
-          providerUrl: created.url ?? null,
-        });
+        // Redoable: lost to a database crash, the flushed createAttemptedAt leads to a search by title.
+        await record(
+          {
+            status: "created",
+            provider: provider.kind,
+            providerCampaignId: created.id,
+            providerUrl: created.url ?? null,
+          },
+          { redoable: true },
+        );
         break;
       }
       case "created": {

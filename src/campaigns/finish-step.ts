@@ -22,7 +22,7 @@ interface FinishContext {
   provider: NewsletterProvider;
   providerId: string;
   progress: Progress;
-  record: (patch: StepPatch) => Promise<void>;
+  record: (patch: StepPatch, options?: { redoable?: boolean }) => Promise<void>;
   now: () => Date;
   /** This run recorded sendAttemptedAt itself, with "content set": nothing can have gone yet. */
   sendMarked?: boolean;
@@ -65,7 +65,8 @@ export async function finishWithMode(mode: DeliveryMode, f: FinishContext): Prom
   }
   if (!f.sendMarked) await record({ details: { ...progress.details, sendAttemptedAt: now().toISOString() } });
   await provider.sendCampaign(providerId);
-  return record({ status: "sent", sentAt: now() });
+  // Redoable: lost to a database crash, the flushed sendAttemptedAt makes the next run ask Mailchimp.
+  return record({ status: "sent", sentAt: now() }, { redoable: true });
 }
 
 /** A test mail to the shop's own addresses; the campaign stays a draft in the provider. */

@@ -21,6 +21,17 @@ function leaseUntil(leaseMs: number) {
   return sql`now() + make_interval(secs => ${leaseMs / 1000})`;
 }
 
+/**
+ * Added to a write's WHERE clause: its commit does not wait for the WAL flush (synchronous_commit
+ * off, for this transaction only). Only for writes that a run can redo from what an earlier, flushed
+ * write recorded, should PostgreSQL itself crash before flushing them: a claim (the lease lost,
+ * taken again), "created" (found again by title: createAttemptedAt was flushed before the create),
+ * a final status after sendAttemptedAt (asked from the provider). A later flushed write flushes
+ * them too (the WAL is sequential). Evaluated on the row found, so a write that matches nothing
+ * changes nothing.
+ */
+const NO_FLUSH_WAIT = sql`set_config('synchronous_commit', 'off', true) = 'off'`;
+
 /** Claims the campaign due first (or the one named by `id`); undefined when none is runnable. */
 export async function claimCampaign(
   db: Db,
@@ -46,7 +57,7 @@ export async function claimCampaign(
           order by c.run_at
           for update skip locked
           limit 1
-        )`,
+        ) and ${NO_FLUSH_WAIT}`,
     )
     .returning();
   return row;
@@ -70,7 +81,8 @@ export type StepPatch = Partial<
 
 /**
  * Writes one step's outcome and renews the lease. False when this worker no longer holds the
- * lease: it must stop at once, another worker continues from what is recorded.
+ * lease: it must stop at once, another worker continues from what is recorded. `redoable`: see
+ * NO_FLUSH_WAIT; the caller vouches that losing this write to a database crash is recoverable.
  */
 export async function recordStep(
   db: Db,
@@ -78,11 +90,18 @@ export async function recordStep(
   owner: string,
   leaseMs: number,
   patch: StepPatch,
+  options: { redoable?: boolean } = {},
 ): Promise<boolean> {
   const rows = await db
     .update(campaigns)
     .set({ ...patch, leaseExpiresAt: leaseUntil(leaseMs), updatedAt: new Date() })
-    .where(and(eq(campaigns.id, id), eq(campaigns.leaseOwner, owner)))
+    .where(
+      and(
+        eq(campaigns.id, id),
+        eq(campaigns.leaseOwner, owner),
+        options.redoable ? NO_FLUSH_WAIT : undefined,
+      ),
+    )
     .returning({ id: campaigns.id });
   if (rows.length > 0) countFinal(patch.status);
   return rows.length > 0;

@@ -3,12 +3,13 @@
  * simulators, the load generator), and a process's peak resident memory from the kernel.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { PROJECT_ROOT } from "../../src/paths.js";
 
 export interface JsonChild {
+  readonly pid: number | undefined;
   send<T>(command: Record<string, unknown>): Promise<T>;
   stop(): void;
 }
@@ -19,6 +20,7 @@ export function startJsonChild(args: string[], stop?: (child: ReturnType<typeof 
   const waiting: Array<(value: unknown) => void> = [];
   createInterface({ input: child.stdout! }).on("line", (line) => waiting.shift()?.(JSON.parse(line)));
   return {
+    pid: child.pid,
     send<T>(command: Record<string, unknown>) {
       return new Promise<T>((done) => {
         waiting.push(done as (value: unknown) => void);
@@ -46,4 +48,36 @@ export function peakRssBytes(pid: number | "self" = "self"): number | undefined 
   } catch {
     return undefined;
   }
+}
+
+/** CPU seconds (user + system, all threads) a live process has used so far; 0 when unreadable (not Linux). */
+export function cpuSeconds(pid: number | "self" = "self"): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime, fields 14 and 15 of proc(5), in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every process on this machine whose command line starts with `prefix` (PostgreSQL's). */
+export function cpuSecondsOfCommand(prefix: string): Map<number, number> {
+  const found = new Map<number, number>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return found;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith(prefix))
+        found.set(Number(pid), cpuSeconds(Number(pid)));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
 }

@@ -9,7 +9,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
@@ -25,6 +25,7 @@ import { openRuntime } from "../../src/runtime.js";
 import { startBridge } from "../../src/server.js";
 import { shopSettingsSchema } from "../../src/shops/settings.js";
 import { createBenchDatabase } from "./bench-db.js";
+import { cpuSeconds, cpuSecondsOfCommand } from "./child.js";
 import { type LoadResult, percentile, runRole, startChild } from "./webhooks-roles.js";
 
 const { values } = parseArgs({
@@ -77,6 +78,7 @@ async function main() {
   const bare = await load.send<LoadResult>({ cmd: "run", url: bareUrl, deliveries, concurrency });
   const bridge = await startBridge(runtime);
   await load.send<LoadResult>({ cmd: "run", url: bridge.url, deliveries: warmUp(tokens), concurrency });
+  const cpuBefore = cpuSplit();
   const burstStart = Date.now();
   const run = await load.send<LoadResult>({ cmd: "run", url: bridge.url, deliveries, concurrency });
 
@@ -90,6 +92,8 @@ async function main() {
     if (!left?.n) break;
     await new Promise((done) => setTimeout(done, 100));
   }
+  const cpu = cpuUsed(cpuBefore, cpuSplit());
+  const runSeconds = (Date.now() - burstStart) / 1000;
   const stored = await queryRows<{ shop_id: string; delivery_id: string }>(
     db,
     sql`select shop_id, delivery_id from webhook_deliveries`,
@@ -147,7 +151,10 @@ async function main() {
       `targets: all 2xx, p99 <= 50 ms, rps >= ${Math.round(report.bareRps / 4)} (25% of bare), lost 0, ` +
       `one campaign per shop (${provider.campaigns} created, ${report.campaignsSent} sent), webhook-to-send p50 <= 1000 ms\n` +
       `campaigns: last sent ${(lastSentMs / 1000).toFixed(1)} s after the burst began (${Math.round((run.acks.length / run.rps) * 1000) / 1000} s long); ` +
-      `webhook-to-send p10 ${Math.round(percentile(toSend, 0.1))} ms, p90 ${Math.round(percentile(toSend, 0.9))} ms\n`,
+      `webhook-to-send p10 ${Math.round(percentile(toSend, 0.1))} ms, p90 ${Math.round(percentile(toSend, 0.9))} ms\n` +
+      `CPU seconds used in those ${runSeconds.toFixed(1)} s (${availableParallelism()} cores): bridge ${cpu.bridge.toFixed(1)}, ` +
+      `PostgreSQL ${runtime.database.kind === "postgres" ? cpu.postgres.toFixed(1) : "(in the bridge)"}, ` +
+      `Mailchimp simulator ${cpu.sims.toFixed(1)}, load generator ${cpu.load.toFixed(1)}\n`,
   );
   process.stdout.write(`${JSON.stringify(report)}\n`);
   await bridge.stop();
@@ -155,6 +162,34 @@ async function main() {
   load.stop();
   await benchDb?.drop();
   process.exit(0);
+
+  /** CPU seconds of each party so far (PostgreSQL: its processes on this machine, by pid). */
+  function cpuSplit() {
+    return {
+      bridge: cpuSeconds(),
+      sims: sims.pid ? cpuSeconds(sims.pid) : 0,
+      load: load.pid ? cpuSeconds(load.pid) : 0,
+      postgres: cpuSecondsOfCommand("postgres"),
+    };
+  }
+}
+
+function cpuUsed(before: CpuSplit, after: CpuSplit) {
+  let postgres = 0;
+  for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
+  return {
+    bridge: after.bridge - before.bridge,
+    sims: after.sims - before.sims,
+    load: after.load - before.load,
+    postgres,
+  };
+}
+
+interface CpuSplit {
+  bridge: number;
+  sims: number;
+  load: number;
+  postgres: Map<number, number>;
 }
 
 interface Delivery {
