@@ -67,7 +67,10 @@ export async function loadShopContext(
     .leftJoin(providerConnections, eq(providerConnections.shopId, shops.id))
     .leftJoin(campaignTemplates, eq(campaignTemplates.shopId, shops.id))
     .where(eq(shops.id, shopId))
-    .limit(1);
+    .limit(1)
+    // Prepared once per connection: every campaign and sync run starts here.
+    .prepare("shop-context")
+    .execute();
   if (!row) throw new AppError("NOT_FOUND", "shop not found");
   const { shop, connection } = row;
   const enterprises = (
