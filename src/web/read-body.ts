@@ -34,7 +34,7 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Uint
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        // What follows is never read: Node closes the connection after the answer.
+        // Nothing more is kept: after the answer Node discards the rest (bounded by its request timeout).
         incoming.pause();
         finish(undefined);
         return;
