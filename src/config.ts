@@ -85,6 +85,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   WORKERS: z.coerce.number({ message: "expected a whole number" }).int().min(0).default(2),
   MAX_CONCURRENT_SYNCS: positiveInt(4),
+  CAMPAIGN_WORKERS: positiveInt(8),
   OFN_CONCURRENCY: positiveInt(2),
   SCHEDULER: bool.default(true),
   // At least 30: OFN retries a webhook for about 20 days and delivery rows are the dedup guard.

@@ -37,11 +37,18 @@ export function createSyncDeps(runtime: Runtime): SyncDeps {
 /** The kinds of background work; a wake names the kind just queued so other loops stay asleep. */
 export type WorkKind = "sync" | "campaign";
 
+/** How often, together, idle campaign loops look for due campaigns (scheduled ones, retries). */
+const CAMPAIGN_POLL_MS = 500;
+
 export function startBackground(runtime: Runtime, syncDeps: SyncDeps = createSyncDeps(runtime)): Background {
   const { config, logger } = runtime;
   const onError = (name: string, error: unknown) =>
     logger.error({ err: error, worker: name }, "worker step failed");
   const loops: Array<{ kind: WorkKind; loop: WorkerLoop }> = [];
+  // A webhook's campaign wakes campaign loops only: a sync loop woken for nothing still runs a claim.
+  const wake = (work?: WorkKind) => {
+    for (const entry of loops) if (!work || entry.kind === work) entry.loop.wake();
+  };
   const syncSlots = Math.min(config.WORKERS, config.MAX_CONCURRENT_SYNCS);
   for (let i = 0; i < syncSlots; i++) {
     const owner = workerId();
@@ -55,23 +62,29 @@ export function startBackground(runtime: Runtime, syncDeps: SyncDeps = createSyn
       ).start(),
     });
   }
-  // Campaign steps are short provider calls; their own loops keep a long sync from delaying a send.
-  for (let i = 0; i < config.WORKERS; i++) {
+  // Campaign runs wait on provider calls (three in a row, a few hundred ms each against the real
+  // APIs), so many run at once; their own loops keep a long sync from delaying a send. Idle, they
+  // poll in turn: together about twice a second, whatever their number. A loop that finds work
+  // wakes one idle loop, which wakes the next if it finds work too: a burst seen by polling
+  // (queued on another replica, or come due) soon has every loop, a lone campaign costs one claim.
+  const campaignLoops = config.WORKERS > 0 ? config.CAMPAIGN_WORKERS : 0;
+  for (let i = 0; i < campaignLoops; i++) {
     const owner = workerId();
     loops.push({
       kind: "campaign",
       loop: new WorkerLoop(
         `campaign-${i}`,
-        async () => Boolean(await runOneCampaign(syncDeps, { owner })),
-        500,
+        async () => {
+          const found = Boolean(await runOneCampaign(syncDeps, { owner }));
+          if (found) loops.find((entry) => entry.kind === "campaign" && entry.loop.idle)?.loop.wake();
+          return found;
+        },
+        CAMPAIGN_POLL_MS * campaignLoops,
         onError,
+        { jitter: true },
       ).start(),
     });
   }
-  // A webhook's campaign wakes campaign loops only: a sync loop woken for nothing still runs a claim.
-  const wake = (work?: WorkKind) => {
-    for (const entry of loops) if (!work || entry.kind === work) entry.loop.wake();
-  };
   const tick = config.SCHEDULER
     ? cron.schedule("* * * * *", async () => {
         try {

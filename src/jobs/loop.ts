@@ -1,6 +1,6 @@
 /**
  * A worker loop: runs `step` while it finds work, sleeps `idleMs` when it does not, wakes early on
- * `wake()`. `stop(deadline)` lets the current step finish until the deadline.
+ * `wake()` (a no-op while a step runs). `stop(deadline)` lets the current step finish until the deadline.
  */
 export class WorkerLoop {
   private stopped = false;
@@ -12,6 +12,8 @@ export class WorkerLoop {
     private readonly step: () => Promise<boolean>,
     private readonly idleMs: number,
     private readonly onError: (name: string, error: unknown) => void,
+    /** Sleep between half and one and a half idleMs, so loops started together poll in turn. */
+    private readonly options: { jitter?: boolean } = {},
   ) {}
 
   start(): this {
@@ -20,7 +22,15 @@ export class WorkerLoop {
   }
 
   wake(): void {
-    this.wakeUp?.();
+    const wakeUp = this.wakeUp;
+    // No longer idle from now on, so that the next wake goes to another loop.
+    this.wakeUp = undefined;
+    wakeUp?.();
+  }
+
+  /** Sleeping between steps (a wake would start a step at once). */
+  get idle(): boolean {
+    return this.wakeUp !== undefined;
   }
 
   private async loop(): Promise<void> {
@@ -36,7 +46,8 @@ export class WorkerLoop {
       await running;
       if (!found && !this.stopped) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.idleMs);
+          const sleepMs = this.options.jitter ? this.idleMs * (0.5 + Math.random()) : this.idleMs;
+          const timer = setTimeout(resolve, sleepMs);
           this.wakeUp = () => {
             clearTimeout(timer);
             resolve();

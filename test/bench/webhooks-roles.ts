@@ -51,6 +51,7 @@ async function simsRole() {
   const keys: string[] = [];
   return async (command: Record<string, unknown>) => {
     if (command.cmd === "seed") {
+      mailchimp.controls.latencyMs = Number(command.latencyMs ?? 0);
       const accounts = Array.from({ length: Number(command.shops) }, (_, i) => {
         const apiKey = `${i.toString(16).padStart(32, "0")}-us21`;
         keys.push(apiKey);

@@ -11,6 +11,7 @@ describe("configuration", () => {
     expect(config.OFN_INSTANCES).toContain("https://openfoodnetwork.org.uk");
     expect(config.publicUrl).toBe("http://localhost:3000");
     expect(config.MAILCHIMP_BASE_URL).toBeUndefined();
+    expect([config.WORKERS, config.CAMPAIGN_WORKERS, config.MAX_CONCURRENT_SYNCS]).toEqual([2, 8, 4]);
   });
 
   it("names every bad variable and what it expects", () => {
