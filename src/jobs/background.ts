@@ -12,8 +12,7 @@ import { enqueueDueSyncs } from "./scheduler.js";
 import { runOneSync } from "./sync-worker.js";
 
 export interface Background {
-  /** Wakes idle workers now (work was just enqueued in this process). */
-  /** Wakes idle loops of one kind of work (both when none is named) to look for it at once. */
+  /** Wakes idle loops of one kind of work (both when none is named): it was just queued here. */
   wake(work?: WorkKind): void;
   /** Stops taking new work and waits for running work until `deadline` (epoch ms). */
   stop(deadline: number): Promise<void>;
