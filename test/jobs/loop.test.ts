@@ -54,22 +54,20 @@ describe("WorkerLoop", () => {
   });
 
   it("with jitter sleeps between half and one and a half idle periods, so loops started together spread out", async () => {
-    const random = vi.spyOn(Math, "random").mockReturnValue(0);
-    const early = countingLoop(1_000, { jitter: true });
-    early.loop.start();
-    await vi.advanceTimersByTimeAsync(499);
-    expect(early.state.steps).toBe(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(early.state.steps).toBe(2);
-    await early.loop.stop(Date.now());
-
-    random.mockReturnValue(0.999);
-    const late = countingLoop(1_000, { jitter: true });
-    late.loop.start();
-    await vi.advanceTimersByTimeAsync(1_498);
-    expect(late.state.steps).toBe(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(late.state.steps).toBe(2);
-    await late.loop.stop(Date.now());
+    const random = vi.spyOn(Math, "random");
+    // Math.random() at its lowest and highest: the sleep before the second step.
+    for (const [draw, sleepMs] of [
+      [0, 500],
+      [0.999, 1_499],
+    ] as const) {
+      random.mockReturnValue(draw);
+      const { loop, state } = countingLoop(1_000, { jitter: true });
+      loop.start();
+      await vi.advanceTimersByTimeAsync(sleepMs - 1);
+      expect(state.steps).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(state.steps).toBe(2);
+      await loop.stop(Date.now());
+    }
   });
 });
