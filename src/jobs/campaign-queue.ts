@@ -5,6 +5,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { preparedOnce } from "../db/prepared.js";
 import { campaigns } from "../db/schema/index.js";
 import { metrics } from "../metrics.js";
 
@@ -33,11 +34,40 @@ function leaseUntil(leaseMs: number) {
 const NO_FLUSH_WAIT = sql`set_config('synchronous_commit', 'off', true) = 'off'`;
 
 /**
- * A campaign run's statements are a handful of fixed texts: prepared on each connection once
- * (PostgreSQL parses and plans them once; planning was a fifth of its time in the webhook bench).
- * The name is drizzle's switch for it; postgres.js keys the statement by its text.
+ * A campaign run's statements are a handful of fixed texts, built once per database handle
+ * (preparedOnce) and prepared on each connection once: PostgreSQL parses and plans them once
+ * (planning was a fifth of its time in the webhook bench). The name is drizzle's switch for a
+ * server-side prepared statement; postgres.js keys it by the text.
  */
 export const PREPARED = "campaign-run";
+
+const leaseFromPlaceholder = sql`now() + make_interval(secs => ${sql.placeholder("leaseSecs")})`;
+
+const claimStatement = (db: Db, byId: boolean) =>
+  preparedOnce(db, byId ? "campaign-claim-id" : "campaign-claim", () =>
+    db
+      .update(campaigns)
+      .set({
+        // A placeholder goes through the column's encoder like a value (drizzle's types only say values).
+        leaseOwner: sql.placeholder("owner") as unknown as string,
+        leaseExpiresAt: leaseFromPlaceholder,
+        attempts: sql`${campaigns.attempts} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(
+        sql`${campaigns.id} = (
+            select c.id from campaigns c
+            where c.status in (${activeList}) and c.run_at <= now()
+              and (c.lease_expires_at is null or c.lease_expires_at < now())
+              ${byId ? sql`and c.id = ${sql.placeholder("id")}` : sql``}
+            order by c.run_at
+            for update skip locked
+            limit 1
+          ) and ${NO_FLUSH_WAIT}`,
+      )
+      .returning()
+      .prepare(PREPARED),
+  );
 
 /** Claims the campaign due first (or the one named by `id`); undefined when none is runnable. */
 export async function claimCampaign(
@@ -46,29 +76,8 @@ export async function claimCampaign(
   leaseMs: number,
   id?: string,
 ): Promise<CampaignRow | undefined> {
-  const only = id ? sql`and c.id = ${id}` : sql``;
   // One statement: the row is locked, leased and returned whole.
-  const [row] = await db
-    .update(campaigns)
-    .set({
-      leaseOwner: owner,
-      leaseExpiresAt: leaseUntil(leaseMs),
-      attempts: sql`${campaigns.attempts} + 1`,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      sql`${campaigns.id} = (
-          select c.id from campaigns c
-          where c.status in (${activeList}) and c.run_at <= now()
-            and (c.lease_expires_at is null or c.lease_expires_at < now()) ${only}
-          order by c.run_at
-          for update skip locked
-          limit 1
-        ) and ${NO_FLUSH_WAIT}`,
-    )
-    .returning()
-    .prepare(PREPARED)
-    .execute();
+  const [row] = await claimStatement(db, id !== undefined).execute({ owner, leaseSecs: leaseMs / 1000, id });
   return row;
 }
 
@@ -89,6 +98,32 @@ export type StepPatch = Partial<
 >;
 
 /**
+ * One statement per shape of patch (which fields, which of them null, redoable or not): the
+ * executor writes a few fixed shapes. Nulls are written as literals, since drizzle does not pass
+ * a placeholder's null through the column's encoder check.
+ */
+function stepStatement(db: Db, patch: StepPatch, redoable: boolean) {
+  const fields = Object.entries(patch).filter(([, value]) => value !== undefined);
+  const shape = fields.map(([key, value]) => (value === null ? `${key}=null` : key)).join(",");
+  return preparedOnce(db, `campaign-step:${shape}:${redoable}`, () => {
+    const set: Record<string, unknown> = {};
+    for (const [key, value] of fields) set[key] = value === null ? sql`null` : sql.placeholder(key);
+    return db
+      .update(campaigns)
+      .set({ ...(set as StepPatch), leaseExpiresAt: leaseFromPlaceholder, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(campaigns.id, sql.placeholder("id")),
+          eq(campaigns.leaseOwner, sql.placeholder("owner")),
+          redoable ? NO_FLUSH_WAIT : undefined,
+        ),
+      )
+      .returning({ id: campaigns.id })
+      .prepare(PREPARED);
+  });
+}
+
+/**
  * Writes one step's outcome and renews the lease. False when this worker no longer holds the
  * lease: it must stop at once, another worker continues from what is recorded. `redoable`: see
  * NO_FLUSH_WAIT; the caller vouches that losing this write to a database crash is recoverable.
@@ -101,19 +136,12 @@ export async function recordStep(
   patch: StepPatch,
   options: { redoable?: boolean } = {},
 ): Promise<boolean> {
-  const rows = await db
-    .update(campaigns)
-    .set({ ...patch, leaseExpiresAt: leaseUntil(leaseMs), updatedAt: new Date() })
-    .where(
-      and(
-        eq(campaigns.id, id),
-        eq(campaigns.leaseOwner, owner),
-        options.redoable ? NO_FLUSH_WAIT : undefined,
-      ),
-    )
-    .returning({ id: campaigns.id })
-    .prepare(PREPARED)
-    .execute();
+  const rows = await stepStatement(db, patch, options.redoable ?? false).execute({
+    ...patch,
+    id,
+    owner,
+    leaseSecs: leaseMs / 1000,
+  });
   if (rows.length > 0) countFinal(patch.status);
   return rows.length > 0;
 }

@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { ofnKeyContext, providerKeyContext } from "../crypto/contexts.js";
 import type { Keyring } from "../crypto/keyring.js";
 import type { Db } from "../db/client.js";
+import { preparedOnce } from "../db/prepared.js";
 import { campaignTemplates, providerConnections, shopEnterprises, shops } from "../db/schema/index.js";
 import { AppError } from "../errors.js";
 import { registerSecret } from "../logger.js";
@@ -50,27 +51,31 @@ const enterpriseRow = (e: EnterpriseJson): EnterpriseRow => ({
   createdAt: new Date(e.created_at),
 });
 
+// One statement (a campaign runs this once per row; four round trips were a third of its database
+// time), built once and prepared once per connection: every campaign and sync run starts here.
+const shopContextStatement = (db: Db) =>
+  preparedOnce(db, "shop-context", () =>
+    db
+      .select({
+        shop: shops,
+        connection: providerConnections,
+        template: campaignTemplates,
+        enterprises: sql<EnterpriseJson[] | string>`coalesce((select json_agg(e order by e.id)
+          from ${shopEnterprises} e where e.shop_id = ${shops.id}), '[]'::json)`,
+      })
+      .from(shops)
+      .leftJoin(providerConnections, eq(providerConnections.shopId, shops.id))
+      .leftJoin(campaignTemplates, eq(campaignTemplates.shopId, shops.id))
+      .where(eq(shops.id, sql.placeholder("shopId")))
+      .limit(1)
+      .prepare("shop-context"),
+  );
+
 export async function loadShopContext(
   deps: { db: Db; keyring: Keyring },
   shopId: string,
 ): Promise<ShopContext> {
-  // One statement (a campaign runs this once per row; four round trips were a third of its database time).
-  const [row] = await deps.db
-    .select({
-      shop: shops,
-      connection: providerConnections,
-      template: campaignTemplates,
-      enterprises: sql<EnterpriseJson[] | string>`coalesce((select json_agg(e order by e.id)
-        from ${shopEnterprises} e where e.shop_id = ${shops.id}), '[]'::json)`,
-    })
-    .from(shops)
-    .leftJoin(providerConnections, eq(providerConnections.shopId, shops.id))
-    .leftJoin(campaignTemplates, eq(campaignTemplates.shopId, shops.id))
-    .where(eq(shops.id, shopId))
-    .limit(1)
-    // Prepared once per connection: every campaign and sync run starts here.
-    .prepare("shop-context")
-    .execute();
+  const [row] = await shopContextStatement(deps.db).execute({ shopId });
   if (!row) throw new AppError("NOT_FOUND", "shop not found");
   const { shop, connection } = row;
   const enterprises = (
