@@ -67,6 +67,8 @@ const MAX_LISTED_INVALID = 500;
 /** Customers read, and contacts written, between two garbage collections (see src/memory.ts). */
 const COLLECT_EVERY = 25_000;
 const COLLECT_EVERY_WRITTEN = 10_000;
+/** Below this many customers a sync is a small job for releaseMemory. */
+const SMALL_SYNC = 5_000;
 
 export async function executeSync(
   deps: SyncDeps,
@@ -211,7 +213,7 @@ export async function executeSync(
   }
   // What was sent early must have landed before the same contacts can be sent again.
   await writer.drain();
-  releaseMemory();
+  releaseMemory({ small: book.fetched < SMALL_SYNC });
 
   // 3. The rest: every contact whose data differs from what was last written (in this run or before).
   const pending: PendingContact[] = [];
@@ -243,7 +245,7 @@ export async function executeSync(
   // What is no longer needed goes now (a sync's data is its memory peak: 50,000 contacts ~30 MB).
   book.contacts.clear();
   book.sources.clear();
-  releaseMemory();
+  releaseMemory({ small: bookSize < SMALL_SYNC });
   for (let i = 0; i < pending.length; i += provider.writeChunkSize) {
     writer.write(pending.slice(i, i + provider.writeChunkSize));
   }
@@ -265,7 +267,7 @@ export async function executeSync(
   await markGone(deps.db, shopId, [...goneEmails]);
   counts.gone = goneEmails.size;
   report();
-  releaseMemory();
+  releaseMemory({ small: bookSize < SMALL_SYNC });
   return {
     counts,
     invalidEmails: book.invalid.slice(0, MAX_LISTED_INVALID),

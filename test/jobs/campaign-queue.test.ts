@@ -71,7 +71,11 @@ describe("campaign queue statements", () => {
     expect(await recordStep(database.db, b, "owner-b", LEASE_MS, other, { redoable: true })).toBe(true);
     // Another shape: a null where a date was, a text where a null was.
     expect(
-      await recordStep(database.db, a, "owner-a", LEASE_MS, { sentAt: null, errorCode: "X", errorMessage: "why" }),
+      await recordStep(database.db, a, "owner-a", LEASE_MS, {
+        sentAt: null,
+        errorCode: "X",
+        errorMessage: "why",
+      }),
     ).toBe(true);
     // Not the lease owner: nothing written.
     expect(await recordStep(database.db, b, "owner-a", LEASE_MS, { status: "failed" })).toBe(false);

@@ -106,11 +106,11 @@ const REFUSED_BEFORE_ACCEPTED = (error: UpstreamError): boolean =>
 /** Throws (permanent) for a malformed key before any client or request exists. */
 export function createMailchimpClient(options: ClientOptions): McClient {
   const { apiKey, dc } = parseMailchimpKey(options.apiKey);
-  const api = sdkClient(
-    apiKey,
-    (options.baseUrl ?? `https://${dc}.api.mailchimp.com/3.0`).replace(/\/+$/, ""),
-    options.timeoutMs ?? 30_000,
-  );
+  const api = new ApiClient();
+  api.basePath = (options.baseUrl ?? `https://${dc}.api.mailchimp.com/3.0`).replace(/\/+$/, "");
+  // No `server` in the config: the SDK would replace the first "server" anywhere in the URL.
+  api.setConfig({ apiKey });
+  api.timeout = options.timeoutMs ?? 30_000;
   const retryBaseMs = options.retryBaseMs ?? 2_000;
 
   return {
@@ -137,32 +137,6 @@ export function createMailchimpClient(options: ClientOptions): McClient {
       });
     },
   };
-}
-
-/**
- * SDK clients kept per key, base URL and timeout, the most recently used 1,000: the SDK's
- * constructor builds all of its 30 API objects (0.17 ms, once per campaign run before). A client
- * holds only that configuration, no per-call state; the keys it holds are in memory anyway (the
- * limiter pool is keyed by them) and never logged.
- */
-const SDK_CLIENTS_MAX = 1_000;
-const sdkClients = new Map<string, McApi>();
-
-function sdkClient(apiKey: string, basePath: string, timeoutMs: number): McApi {
-  const key = `${timeoutMs} ${basePath} ${apiKey}`;
-  let api = sdkClients.get(key);
-  if (api) {
-    sdkClients.delete(key);
-  } else {
-    api = new ApiClient();
-    api.basePath = basePath;
-    // No `server` in the config: the SDK would replace the first "server" anywhere in the URL.
-    api.setConfig({ apiKey });
-    api.timeout = timeoutMs;
-    if (sdkClients.size >= SDK_CLIENTS_MAX) sdkClients.delete(sdkClients.keys().next().value!);
-  }
-  sdkClients.set(key, api);
-  return api;
 }
 
 /** Validates a response body with the fields we rely on; a surprise is a permanent upstream error. */
