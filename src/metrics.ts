@@ -28,6 +28,11 @@ export const metrics = {
     labelNames: ["outcome"] as const,
     registers: [registry],
   }),
+  intakeBatchesSplit: new Counter({
+    name: "bridge_webhook_batches_split_total",
+    help: "Batches of webhook deliveries the database refused whole, then recorded one delivery at a time",
+    registers: [registry],
+  }),
   campaigns: new Counter({
     name: "bridge_campaigns_total",
     help: "Campaigns that reached a final state, by outcome",

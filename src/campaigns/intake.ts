@@ -14,6 +14,8 @@
  */
 import { sql } from "drizzle-orm";
 import { type Db, queryRows } from "../db/client.js";
+import type { Logger } from "../logger.js";
+import { metrics } from "../metrics.js";
 import { readShopSettings } from "../shops/settings.js";
 import { type AnnounceEnterprise, decideAnnouncement } from "./announce-rule.js";
 import { type ExistingCampaign, type NewCampaign, type OpeningPlan, planOpening } from "./opening-plan.js";
@@ -88,11 +90,11 @@ export async function recordDelivery(deps: { db: Db }, item: IntakeItem): Promis
 export class IntakeQueue {
   private waiting: Array<{ item: IntakeItem; done: (r: Recorded) => void; fail: (e: unknown) => void }> = [];
   private inFlight = 0;
-  /** Batches sent and deliveries in them, since start. */
-  readonly stats = { batches: 0, deliveries: 0 };
+  /** Batches sent, deliveries in them, and batches refused whole (then sent one by one), since start. */
+  readonly stats = { batches: 0, deliveries: 0, split: 0 };
 
   constructor(
-    private readonly deps: { db: Db },
+    private readonly deps: { db: Db; logger?: Logger },
     private readonly maxInFlight = 2,
     private readonly maxBatch = 250,
   ) {}
@@ -131,6 +133,12 @@ export class IntakeQueue {
         batch[0]!.fail(error);
         return;
       }
+      this.stats.split += 1;
+      metrics.intakeBatchesSplit.inc();
+      this.deps.logger?.warn(
+        { err: error, deliveries: batch.length },
+        "delivery batch refused whole; recording its deliveries one at a time",
+      );
       for (const b of batch) await recordDelivery(this.deps, b.item).then(b.done, b.fail);
     }
   }
@@ -399,10 +407,22 @@ async function insertCampaigns(db: Db, planned: Planned[]): Promise<Map<string, 
       | null;
   }>(
     db,
-    sql`with v as (
+    // Locks in one order for every writer: first this batch's delivery rows, sorted as the first
+    // statement writes them, then the campaigns, sorted (above). Left to the plan, the outcome
+    // update locked delivery rows in hash order after the inserts, and two batches in flight
+    // (copies of one delivery, two owners of one opening) deadlocked now and then: a 1 s wait for
+    // PostgreSQL's deadlock check, then the batch again one delivery at a time.
+    sql`with locked as (
+          select w.id from webhook_deliveries w
+          where w.id in (select (jsonb_array_elements(${JSON.stringify(outcomes.map((o) => o.delivery_row))}::jsonb) #>> '{}')::uuid)
+          order by w.shop_id, w.delivery_id
+          for update
+        ), v as (
           select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
             shop_id uuid, kind text, order_cycle_id int, opened_at timestamptz, order_cycle jsonb,
             run_at timestamptz, details jsonb)
+          -- An init plan: every lock above is taken before the first campaign row goes in.
+          where (select count(*) from locked) >= 0
         ), c as (
           insert into campaigns (shop_id, kind, order_cycle_id, opened_at, order_cycle, run_at, details)
           select shop_id, kind, order_cycle_id, opened_at, order_cycle, run_at, details from v
@@ -418,6 +438,7 @@ async function insertCampaigns(db: Db, planned: Planned[]): Promise<Map<string, 
           update webhook_deliveries w set outcome = case when o.announced then 'accepted' else o.fallback end
           from o
           where w.id = o.delivery_row and (o.announced or (o.may_write and w.outcome = 'received'))
+            and (select count(*) from locked) >= 0
           returning w.id
         )
         select (select json_agg(json_build_object('id', c.id, 'shopId', c.shop_id, 'kind', c.kind,

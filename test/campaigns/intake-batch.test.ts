@@ -105,7 +105,7 @@ describe("a batch of deliveries", () => {
     );
     // An order cycle id past PostgreSQL's integer: refused by the database, not by the parser.
     (bad.delivery as Extract<ParsedDelivery, { orderCycle: object }>).orderCycle.id = 2 ** 40;
-    const queue = new IntakeQueue({ db }, 1);
+    const queue = new IntakeQueue({ db, logger: t.logs.logger }, 1);
     const settled = await Promise.allSettled([
       queue.submit(item(shop.token, good)),
       queue.submit(bad),
@@ -118,6 +118,30 @@ describe("a batch of deliveries", () => {
       "duplicate",
     ]);
     expect(await campaignsOf(db, shop.shopId, "announcement")).toHaveLength(1);
+    // The first went alone; the other two as one batch, refused whole, then one by one: counted and logged.
+    expect(queue.stats).toMatchObject({ batches: 2, split: 1 });
+    const warned = t.logs.lines.filter((line) => line.includes("delivery batch refused whole"));
+    expect(warned).toHaveLength(1);
+  });
+
+  it("never deadlocks two batches in flight over copies of a delivery and two owners of an opening", async () => {
+    const db = t.database.db;
+    const shops = await Promise.all(Array.from({ length: 200 }, () => insertShop(db)));
+    const items = shops.flatMap((shop) => {
+      const coordinator = openedBody({ cycleId: nextCycleId(), coordinatorId: shop.enterpriseIds[0]! });
+      const distributor = { ...coordinator, id: crypto.randomUUID() };
+      // Each owner's delivery five times (OFN retrying), as in the webhook benchmark.
+      return [coordinator, distributor].flatMap((body) => [1, 2, 3, 4, 5].map(() => item(shop.token, body)));
+    });
+    const queue = new IntakeQueue({ db }, 2, 250);
+    for (let round = 0; round < 2; round++) {
+      const shuffled = [...items].sort(() => Math.random() - 0.5);
+      const results = await Promise.all(shuffled.map((i) => queue.submit(i)));
+      expect(results.every((r) => r !== undefined)).toBe(true);
+    }
+    expect(queue.stats.batches).toBeGreaterThan(6);
+    expect(queue.stats.split).toBe(0);
+    for (const shop of shops) expect(await campaignsOf(db, shop.shopId, "announcement")).toHaveLength(1);
   });
 
   it("gathers what arrives while a batch is in the database into the next one", async () => {
@@ -133,7 +157,7 @@ describe("a batch of deliveries", () => {
     );
     expect(results.every((r) => r?.status === "accepted")).toBe(true);
     // The first goes alone at once; the other 29 queue behind it and leave together.
-    expect(queue.stats).toEqual({ batches: 2, deliveries: 30 });
+    expect(queue.stats).toEqual({ batches: 2, deliveries: 30, split: 0 });
     for (const shop of shops) expect(await campaignsOf(db, shop.shopId, "announcement")).toHaveLength(1);
   });
 });

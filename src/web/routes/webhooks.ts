@@ -18,7 +18,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export function webhookRoutes(deps: AppDeps, limiter = new FailedLookupLimiter()) {
   const app = new Hono<AppEnv>({ strict: true });
-  const intake = new IntakeQueue({ db: deps.database.db });
+  const intake = new IntakeQueue({ db: deps.database.db, logger: deps.logger });
 
   const receive = async (c: Context<AppEnv>) => {
     const t = c.get("t");
