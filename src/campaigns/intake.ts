@@ -407,14 +407,22 @@ async function insertCampaigns(db: Db, planned: Planned[]): Promise<Map<string, 
       | null;
   }>(
     db,
-    // Locks in one order for every writer: first this batch's delivery rows, sorted as the first
-    // statement writes them, then the campaigns, sorted (above). Left to the plan, the outcome
-    // update locked delivery rows in hash order after the inserts, and two batches in flight
-    // (copies of one delivery, two owners of one opening) deadlocked now and then: a 1 s wait for
-    // PostgreSQL's deadlock check, then the batch again one delivery at a time.
-    sql`with locked as (
+    // Locks in one order for every writer: the batch's shops (key share, as the foreign keys
+    // would take it at the end), then its delivery rows sorted as the first statement writes
+    // them, then the campaigns, sorted (above). Left to the plan, the outcome update locked
+    // delivery rows in hash order after the inserts, and two batches in flight (copies of one
+    // delivery, two owners of one opening) deadlocked now and then: a 1 s wait for PostgreSQL's
+    // deadlock check, then the batch again one delivery at a time. The shops first, so that a shop
+    // being deleted (its row locked, then its deliveries) makes the batch wait instead.
+    sql`with locked_shops as (
+          select s.id from shops s
+          where s.id in (select (jsonb_array_elements(${JSON.stringify([...new Set(outcomes.map((o) => o.shop_id))])}::jsonb) #>> '{}')::uuid)
+          order by s.id
+          for key share
+        ), locked as (
           select w.id from webhook_deliveries w
           where w.id in (select (jsonb_array_elements(${JSON.stringify(outcomes.map((o) => o.delivery_row))}::jsonb) #>> '{}')::uuid)
+            and (select count(*) from locked_shops) >= 0
           order by w.shop_id, w.delivery_id
           for update
         ), v as (

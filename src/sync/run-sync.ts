@@ -213,7 +213,8 @@ export async function executeSync(
   }
   // What was sent early must have landed before the same contacts can be sent again.
   await writer.drain();
-  releaseMemory({ small: book.fetched < SMALL_SYNC });
+  const small = book.fetched < SMALL_SYNC;
+  releaseMemory({ small });
 
   // 3. The rest: every contact whose data differs from what was last written (in this run or before).
   const pending: PendingContact[] = [];
@@ -245,7 +246,7 @@ export async function executeSync(
   // What is no longer needed goes now (a sync's data is its memory peak: 50,000 contacts ~30 MB).
   book.contacts.clear();
   book.sources.clear();
-  releaseMemory({ small: bookSize < SMALL_SYNC });
+  releaseMemory({ small });
   for (let i = 0; i < pending.length; i += provider.writeChunkSize) {
     writer.write(pending.slice(i, i + provider.writeChunkSize));
   }
@@ -267,7 +268,7 @@ export async function executeSync(
   await markGone(deps.db, shopId, [...goneEmails]);
   counts.gone = goneEmails.size;
   report();
-  releaseMemory({ small: bookSize < SMALL_SYNC });
+  releaseMemory({ small });
   return {
     counts,
     invalidEmails: book.invalid.slice(0, MAX_LISTED_INVALID),
