@@ -416,12 +416,12 @@ async function insertCampaigns(db: Db, planned: Planned[]): Promise<Map<string, 
     // being deleted (its row locked, then its deliveries) makes the batch wait instead.
     sql`with locked_shops as (
           select s.id from shops s
-          where s.id in (select (jsonb_array_elements(${JSON.stringify([...new Set(outcomes.map((o) => o.shop_id))])}::jsonb) #>> '{}')::uuid)
+          where s.id in ${uuidsIn([...new Set(outcomes.map((o) => o.shop_id))])}
           order by s.id
           for key share
         ), locked as (
           select w.id from webhook_deliveries w
-          where w.id in (select (jsonb_array_elements(${JSON.stringify(outcomes.map((o) => o.delivery_row))}::jsonb) #>> '{}')::uuid)
+          where w.id in ${uuidsIn(outcomes.map((o) => o.delivery_row))}
             and (select count(*) from locked_shops) >= 0
           order by w.shop_id, w.delivery_id
           for update
@@ -459,6 +459,10 @@ async function insertCampaigns(db: Db, planned: Planned[]): Promise<Map<string, 
   }
   return created;
 }
+
+/** `(select …)` of the given uuids, one JSON parameter whatever their number. */
+const uuidsIn = (ids: string[]) =>
+  sql`(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`;
 
 async function cancelLastCalls(db: Db, ids: string[], now: Date): Promise<void> {
   // A last call still waiting is simply dropped; one already handed to the provider is cancelled
